@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/driver.ts';
+import { homeRoutes } from './domains/home/index.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { requestLocale, wantsHtml } from './http/locale.ts';
+import { observabilityRoutes } from './http/observability.ts';
+import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
+import { enforcePolicies, publicAccess } from './http/policy.ts';
+import type { Catalogues } from './i18n/index.ts';
+import { type Assets, createUi, loadAssets, NotFoundPage, ServerErrorPage } from './ui/index.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  catalogues: Catalogues;
+  logger: FastifyBaseLogger;
+  clock?: Clock;
+  assets?: Assets;
+  /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
+  collectProcessMetrics?: boolean;
+}
+
+export const APP_VERSION = '0.1.0';
+/** Request bodies above this are refused with 413 PAYLOAD_TOO_LARGE before they are parsed. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Builds the whole HTTP application from explicit dependencies: no globals, no singletons. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, catalogues } = deps;
+  const clock = deps.clock ?? systemClock;
+  const assets = deps.assets ?? loadAssets();
+  const ui = createUi({ catalogues, assets, city: config.cityName });
+
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Our own onResponse hook writes one line per request, without the query string.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    // Accept a caller's request id (e.g. from a proxy) when it is plain; otherwise make one.
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Metrics: one registry per app, so tests and several apps in one process never share counters.
+  const metrics = new Registry();
+  if (deps.collectProcessMetrics) collectDefaultMetrics({ register: metrics });
+  const httpDuration = new Histogram({
+    name: 'arrival_http_request_duration_seconds',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics],
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    // One line per request: the route pattern, never the query string (it can carry what a person typed).
+    request.log.info(
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  enforcePolicies(app);
+  await registerOpenApi(app, { publicBaseUrl: config.publicBaseUrl, version: APP_VERSION });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
+      },
+    },
+    // Cross-origin isolation would break links to maps and partner sites; the rest of helmet's defaults stay.
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.publicBaseUrl.startsWith('https:'),
+  });
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(rateLimit, {
+    global: true,
+    max: 300,
+    timeWindow: '1 minute',
+    // The rate-limit plugin's own 429 body is replaced by our error handler's.
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error('rate limited') as Error & { statusCode: number };
+      error.statusCode = context.statusCode;
+      return error;
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  registerErrorHandling(app, {
+    wantsHtml,
+    json: (request, error) => {
+      const t = catalogues.translator(requestLocale(request, catalogues));
+      return {
+        error: {
+          code: error.code,
+          message: t(`error.code.${error.code}`),
+          requestId: request.id,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      };
+    },
+    html: (request, _reply, status) => {
+      const locale = requestLocale(request, catalogues);
+      const ctx = ui.context(locale, '/');
+      return ui.render(status >= 500 ? ServerErrorPage({ ctx }) : NotFoundPage({ ctx }));
+    },
+  });
+  app.get(
+    '/assets/:name',
+    {
+      config: { policy: publicAccess },
+      schema: { hide: true, params: z.object({ name: z.string().max(100) }) },
+    },
+    async (request, reply) => {
+      const asset = assets.get(request.params.name);
+      if (!asset) return reply.callNotFound();
+      return reply
+        .type(asset.type)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(asset.body);
+    },
+  );
+
+  await app.register(observabilityRoutes({ database, metrics }));
+  await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
+  await app.register(openApiRoutes(ui));
+
+  app.decorate('clock', clock);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: Clock;
+  }
+}

@@ -1,0 +1,1 @@
+export { type HomeDeps, homeRoutes } from './home.routes.ts';

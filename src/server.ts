@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.ts';
+import { type Config, resolveMasterKey } from './config.ts';
+import { loadCatalogues } from './i18n/index.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  runtime: Runtime;
+  stop(): Promise<void>;
+}
+
+/** `arrival start`: lock, open and migrate the database, build the app, listen. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const catalogues = loadCatalogues(config.defaultLocale);
+  const runtime = await openRuntime(config, logger);
+  let app: FastifyInstance | undefined;
+  try {
+    const masterKey = resolveMasterKey(config);
+    if (masterKey.warning) logger.warn(masterKey.warning);
+    const drafts = catalogues.all().filter((c) => !c.reviewed);
+    if (drafts.length > 0) {
+      // Said to whoever runs the city's deployment; the public pages never show it.
+      logger.info(
+        { locales: drafts.map((c) => c.locale) },
+        'Some translations are machine-drafted and not yet reviewed by a native speaker',
+      );
+    }
+    app = await buildApp({
+      config,
+      database: runtime.database,
+      catalogues,
+      logger,
+      collectProcessMetrics: true,
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await runtime.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/`;
+  const running = app;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    app: running,
+    runtime,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await running.close();
+        } finally {
+          await runtime.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { VNode } from 'preact';
+import type { Catalogues } from '../i18n/index.ts';
+import type { Assets } from './assets.ts';
+import { type PageContext, renderDocument } from './layout.tsx';
+
+export { type Assets, loadAssets } from './assets.ts';
+export { NotFoundPage, ServerErrorPage } from './error-pages.tsx';
+export { Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
+
+export interface Ui {
+  readonly catalogues: Catalogues;
+  readonly assets: Assets;
+  /** The context to render a page in `locale`; `pathInLocale` is the page's path after the locale. */
+  context(locale: string, pathInLocale: string): PageContext;
+  render(node: VNode): string;
+}
+
+export function createUi(options: { catalogues: Catalogues; assets: Assets; city: string }): Ui {
+  const { catalogues, assets, city } = options;
+  return {
+    catalogues,
+    assets,
+    context(locale, pathInLocale) {
+      const catalogue = catalogues.get(locale);
+      return {
+        locale: catalogue.locale,
+        dir: catalogue.dir,
+        t: catalogues.translator(catalogue.locale),
+        catalogues,
+        assets,
+        city,
+        pathInLocale,
+      };
+    },
+    render: renderDocument,
+  };
+}
