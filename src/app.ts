@@ -49,8 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
-    // Accept a caller's request id (e.g. from a proxy) when it is plain; otherwise make one.
-    requestIdHeader: 'x-request-id',
+    // Accept a caller's request id (e.g. from a proxy) only when it is plain; otherwise make one.
+    // (With requestIdHeader set, Fastify would take any header value as it is.)
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<void> {
       process.exit(EXIT_FAILED);
     }
     // Only what is safe to show: a database error's message can hold SQL and its parameters.
-    console.error(`arrival: ${String(describeError(error).message ?? 'failed')}`);
+    const { type, code, message } = describeError(error);
+    console.error(`arrival: failed (${[type, code, message].filter(Boolean).join(': ')})`);
     process.exit(EXIT_FAILED);
   }
 }

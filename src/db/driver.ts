@@ -57,8 +57,13 @@ async function readiness(db: Db): Promise<boolean> {
   }
 }
 
+export interface PgliteDatabase extends Database {
+  readonly kind: 'pglite';
+  readonly client: PGlite;
+}
+
 /** Opens the embedded database in `dataDir` (or in memory, from a dumped data dir, for tests). */
-export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<PgliteDatabase> {
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -67,6 +72,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     kind: 'pglite',
+    client,
     db,
     migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     isReady: () => readiness(db),

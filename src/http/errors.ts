@@ -85,32 +85,31 @@ export function classifyError(error: unknown): ClassifiedError {
 }
 
 /**
- * What may be logged of an unexpected error: its type, code and stack frames. Messages are dropped where they
- * can carry data: a Drizzle query error's message holds the SQL and its parameters (DESIGN.md rule 9).
+ * What may be logged of an unexpected error: its type, code and stack frames, which point at the code. Its message
+ * is kept only when it cannot carry data: Fastify's own errors and system errors (ECONNREFUSED, …). A Drizzle
+ * query error's message holds the SQL and its parameters, and any other message may quote input (rule 9).
  */
 export function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
-  const cause = (error as { cause?: unknown }).cause;
-  const isQueryError = error.name === 'DrizzleQueryError' || 'params' in error;
+  const code = (error as { code?: unknown }).code;
+  const safeMessage =
+    typeof code === 'string' && (code.startsWith('FST_') || /^E[A-Z]+$/.test(code)) && !('params' in error);
   const frames = (error.stack ?? '')
     .split('\n')
     .filter((line) => line.trimStart().startsWith('at '))
     .join('\n');
-  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: unknown }).cause;
+  const causeCode = (cause as { code?: unknown } | undefined)?.code;
   return {
     type: error.name,
     ...(typeof code === 'string' ? { code } : {}),
-    ...(isQueryError
-      ? { message: 'database query failed', cause: cause instanceof Error ? describeCause(cause) : undefined }
-      : { message: error.message }),
+    ...(safeMessage ? { message: error.message } : {}),
+    // A PostgreSQL error's SQLSTATE says what failed (23505 unique violation, …) without any row values.
+    ...(cause instanceof Error
+      ? { cause: { type: cause.name, ...(typeof causeCode === 'string' ? { code: causeCode } : {}) } }
+      : {}),
     stack: frames,
   };
-}
-
-function describeCause(cause: Error): Record<string, unknown> {
-  // A PostgreSQL error's `message` names the problem; `detail` (which can hold row values) is left out.
-  const code = (cause as { code?: unknown }).code;
-  return { type: cause.name, ...(typeof code === 'string' ? { code } : {}), message: cause.message };
 }
 
 /** Renders an error as JSON or as an HTML page, in the caller's language. */
@@ -124,7 +123,7 @@ export function registerErrorHandling(app: FastifyInstance, renderer: ErrorRende
   app.setErrorHandler((error, request, reply) => {
     const classified = classifyError(error);
     if (classified.status >= 500) {
-      request.log.error({ err: describeError(error) }, 'request failed');
+      request.log.error({ error: describeError(error) }, 'request failed');
     } else {
       request.log.info({ code: classified.code, status: classified.status }, 'request refused');
     }

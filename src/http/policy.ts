@@ -45,6 +45,8 @@ export function enforcePolicies(app: FastifyInstance): void {
     };
   });
   app.addHook('preValidation', async (request) => {
+    // The not-found handler is no route: there is nothing to protect.
+    if (request.is404) return;
     const policy = request.routeOptions.config.policy;
     if (!policy) throw new MissingPolicyError(request.method, request.url);
     await policy.authorize(request);
