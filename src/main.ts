@@ -11,8 +11,6 @@ import { startServer } from './server.ts';
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-class UsageError extends Error {}
-
 function config(): Config {
   return loadConfig(process.env);
 }
@@ -79,9 +77,6 @@ export function buildCli(): Command {
     .command('locales')
     .description('List the languages and whether each was reviewed')
     .action(listLocales);
-  program.action(() => {
-    throw new UsageError('Give a command.');
-  });
   return program;
 }
 
@@ -92,12 +87,8 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
+      // 'commander.help' is the usage shown because no command was given.
       // Commander has already printed what was wrong, followed by the usage.
-      process.exit(EXIT_USAGE);
-    }
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n`);
-      program.outputHelp({ error: true });
       process.exit(EXIT_USAGE);
     }
     if (error instanceof ConfigError || error instanceof DataDirLockedError) {

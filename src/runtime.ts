@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import { type Config, resolveMasterKey } from './config.ts';
 import { type Database, openDatabase } from './db/driver.ts';
 import { acquireDataDirLock, type DataDirLock } from './db/lock.ts';
 
 /** An open, migrated database and, on the embedded driver, the lock on DATA_DIR that guards it. */
 export interface Runtime {
   database: Database;
+  /** The deployment key that wraps each person's data key. */
+  masterKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     lock = acquireDataDirLock(config.dataDir, (message) => logger.warn(message));
   }
   let database: Database | undefined;
+  let masterKey: Buffer;
   try {
+    // Before any connection: PostgreSQL deployments must bring their own key.
+    const resolved = resolveMasterKey(config);
+    if (resolved.warning) logger.warn(resolved.warning);
+    masterKey = resolved.key;
     database = await openDatabase(config.database);
     await database.migrate();
   } catch (error) {
@@ -32,6 +39,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   let closed = false;
   return {
     database: opened,
+    masterKey,
     async close() {
       if (closed) return;
       closed = true;

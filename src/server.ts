@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
-import { type Config, resolveMasterKey } from './config.ts';
+import type { Config } from './config.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -19,8 +19,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const runtime = await openRuntime(config, logger);
   let app: FastifyInstance | undefined;
   try {
-    const masterKey = resolveMasterKey(config);
-    if (masterKey.warning) logger.warn(masterKey.warning);
     const drafts = catalogues.all().filter((c) => !c.reviewed);
     if (drafts.length > 0) {
       // Said to whoever runs the city's deployment; the public pages never show it.
