@@ -134,12 +134,18 @@ async function main() {
 
     console.log('\nArrival benchmarks');
     console.table({
-      'cold start, fresh DATA_DIR (ms)': { median: result.coldStartFreshMs.median, samples: fresh.map((s) => s.ms).join(' ') },
+      'cold start, fresh DATA_DIR (ms)': {
+        median: result.coldStartFreshMs.median,
+        samples: fresh.map((s) => s.ms).join(' '),
+      },
       'cold start, existing DATA_DIR (ms)': {
         median: result.coldStartExistingMs.median,
         samples: existing.map((s) => s.ms).join(' '),
       },
-      'RSS after start (MiB)': { median: result.rssAfterStartMiB, samples: existing.map((s) => s.rssMiB).join(' ') },
+      'RSS after start (MiB)': {
+        median: result.rssAfterStartMiB,
+        samples: existing.map((s) => s.rssMiB).join(' '),
+      },
       'RSS after 200 page requests (MiB)': { median: result.rssAfter200PagesMiB, samples: '' },
     });
     if (pages) {
