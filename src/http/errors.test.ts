@@ -152,3 +152,25 @@ describe('errors', () => {
     }
   });
 });
+
+describe('rate limit', () => {
+  it('answers 429 RATE_LIMITED with Retry-After once a source sends too many requests', async () => {
+    const t = await buildTestApp();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 300; i++) statuses.push((await t.app.inject('/en/')).statusCode);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const limited = await t.app.inject({ url: '/api/openapi.json', headers: { 'accept-language': 'es' } });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/solicitudes/),
+      });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Health checks are never limited: a load balancer polls them.
+      expect((await t.app.inject('/healthz')).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -60,6 +60,33 @@ function LanguageSwitcher({ ctx }: { ctx: PageContext }) {
   );
 }
 
+/** A link: a path inside the locale (`/kit`) or, starting with `!`, an absolute path outside it. */
+type NavLink = readonly [path: string, labelKey: string];
+
+const MAIN_LINKS: NavLink[] = [
+  ['/services', 'layout.nav.services'],
+  ['/kit', 'layout.nav.kit'],
+];
+
+const FOOTER_LINKS: NavLink[] = [
+  ...MAIN_LINKS,
+  ['/privacy', 'layout.nav.privacy'],
+  ['/report', 'layout.nav.report'],
+  ['!/api/docs', 'layout.footer.api'],
+];
+
+function LinkList({ links, ctx }: { links: NavLink[]; ctx: PageContext }) {
+  return (
+    <ul>
+      {links.map(([path, labelKey]) => (
+        <li key={path}>
+          <a href={path.startsWith('!') ? path.slice(1) : localePath(ctx.locale, path)}>{ctx.t(labelKey)}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 interface LayoutProps {
   ctx: PageContext;
   title: string;
@@ -94,14 +121,7 @@ export function Layout({ ctx, title, children }: LayoutProps) {
             <LanguageSwitcher ctx={ctx} />
           </div>
           <nav class="wrap site-nav" aria-label={t('layout.nav.label')}>
-            <ul>
-              <li>
-                <a href={link('/services')}>{t('layout.nav.services')}</a>
-              </li>
-              <li>
-                <a href={link('/kit')}>{t('layout.nav.kit')}</a>
-              </li>
-            </ul>
+            <LinkList links={MAIN_LINKS} ctx={ctx} />
           </nav>
         </header>
         <main id="main" class="wrap" tabIndex={-1}>
@@ -111,23 +131,7 @@ export function Layout({ ctx, title, children }: LayoutProps) {
           <div class="wrap">
             <p class="promise">{t('layout.footer.promise')}</p>
             <nav aria-label={t('layout.footer.label')}>
-              <ul>
-                <li>
-                  <a href={link('/services')}>{t('layout.nav.services')}</a>
-                </li>
-                <li>
-                  <a href={link('/kit')}>{t('layout.nav.kit')}</a>
-                </li>
-                <li>
-                  <a href={link('/privacy')}>{t('layout.nav.privacy')}</a>
-                </li>
-                <li>
-                  <a href={link('/report')}>{t('layout.nav.report')}</a>
-                </li>
-                <li>
-                  <a href="/api/docs">{t('layout.footer.api')}</a>
-                </li>
-              </ul>
+              <LinkList links={FOOTER_LINKS} ctx={ctx} />
             </nav>
             <p class="small">{t('layout.footer.software')}</p>
           </div>
