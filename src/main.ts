@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { exportHsds, ImportRejected, importHsds } from './domains/directory/index.ts';
 import { describeError } from './http/errors.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 import { startServer } from './server.ts';
 
 /** Exit codes: 0 done, 1 failed (bad configuration, data directory in use, …), 2 wrong usage. */
@@ -53,6 +54,43 @@ async function migrate(): Promise<void> {
   console.log('Migrations applied.');
 }
 
+async function withRuntime<T>(run: (runtime: Runtime, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
+  const runtime = await openRuntime(cfg, logger);
+  try {
+    return await run(runtime, cfg);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function importCommand(source: string, options: { lang?: string }): Promise<void> {
+  await withRuntime(async (runtime, cfg) => {
+    const catalogues = loadCatalogues(cfg.defaultLocale);
+    if (options.lang && !/^[a-z]{2,3}$/.test(options.lang)) {
+      throw new ImportRejected([
+        { file: '--lang', row: null, field: 'lang', message: 'must be a language code such as en' },
+      ]);
+    }
+    const summary = await importHsds(runtime.database.db, source, {
+      lang: options.lang,
+      locales: catalogues.locales,
+      defaultLocale: cfg.defaultLocale,
+    });
+    console.log(`Imported ${summary.services} service(s).`);
+    for (const [table, count] of Object.entries(summary.counts)) console.log(`  ${table}\t${count}`);
+  });
+}
+
+async function exportCommand(dir: string): Promise<void> {
+  await withRuntime(async (runtime) => {
+    const counts = await exportHsds(runtime.database.db, dir);
+    console.log(`Exported to ${dir}:`);
+    for (const [table, count] of Object.entries(counts)) console.log(`  ${table}\t${count}`);
+  });
+}
+
 function listLocales(): void {
   const catalogues = loadCatalogues(config().defaultLocale);
   for (const c of catalogues.all()) {
@@ -74,6 +112,19 @@ export function buildCli(): Command {
     .action(start);
   program.command('migrate').description('Apply pending database migrations').action(migrate);
   program
+    .command('import-hsds')
+    .description(
+      'Import HSDS 3.0 services: a JSON file (service, array, or API page) or a tabular package directory',
+    )
+    .argument('<path>', 'JSON file or directory with datapackage.json and CSV files')
+    .option('--lang <lang>', 'language of the text (detected per record when absent)')
+    .action(importCommand);
+  program
+    .command('export-hsds')
+    .description('Export the directory as an HSDS 3.0 tabular package and services.json')
+    .argument('<dir>', 'a new or empty directory')
+    .action(exportCommand);
+  program
     .command('locales')
     .description('List the languages and whether each was reviewed')
     .action(listLocales);
@@ -90,6 +141,13 @@ async function main(argv: string[]): Promise<void> {
       // 'commander.help' is the usage shown because no command was given.
       // Commander has already printed what was wrong, followed by the usage.
       process.exit(EXIT_USAGE);
+    }
+    if (error instanceof ImportRejected) {
+      console.error(`arrival: ${error.message}`);
+      for (const p of error.problems) {
+        console.error(`  ${p.file}${p.row === null ? '' : `:${p.row}`}  ${p.field}  ${p.message}`);
+      }
+      process.exit(EXIT_FAILED);
     }
     if (error instanceof ConfigError || error instanceof DataDirLockedError) {
       console.error(`arrival: ${error.message}`);

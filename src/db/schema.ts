@@ -1,3 +1,3 @@
 // The whole database schema, for Drizzle and drizzle-kit: each domain's tables are re-exported here.
 // Migrations are generated from it (`npm run db:generate`) and committed under src/db/migrations.
-export {};
+export * from '../domains/directory/directory.schema.ts';

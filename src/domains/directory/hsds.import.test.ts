@@ -1,0 +1,197 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/rows.ts';
+import type { TestDatabase } from '../../db/testing.ts';
+import { freshDatabase } from '../../db/testing.ts';
+import { allRows } from './hsds.rows.ts';
+import { exportHsds, hsdsValidator, ImportRejected, importHsds } from './index.ts';
+
+// The official HSDS 3.0 example (vendor/hsds examples, CC BY-SA 4.0).
+const EXAMPLE = path.join(import.meta.dirname, 'testdata/service_full.json');
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'arrival-hsds-'));
+const options = { locales: ['en', 'es', 'fr', 'pt', 'ar', 'uk', 'fa', 'ru'], defaultLocale: 'en' };
+
+function writeJson(value: unknown): string {
+  const file = path.join(tmp(), 'services.json');
+  writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+const example = () => JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+
+async function rejection(run: Promise<unknown>): Promise<ImportRejected> {
+  try {
+    await run;
+  } catch (error) {
+    if (error instanceof ImportRejected) return error;
+    throw error;
+  }
+  throw new Error('the import was accepted');
+}
+
+async function snapshot(db: TestDatabase) {
+  return JSON.stringify(
+    await Promise.all(['service', 'organization', 'phone', 'location'].map((t) => allRows(db.db, t))),
+  );
+}
+
+describe('import-hsds and export-hsds', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('imports the official full-service example with everything nested in it', async () => {
+    const summary = await importHsds(db.db, EXAMPLE, options);
+    expect(summary.services).toBe(1);
+    for (const table of [
+      'organization',
+      'location',
+      'address',
+      'phone',
+      'schedule',
+      'attribute',
+      'taxonomy_term',
+    ]) {
+      expect(summary.counts[table], table).toBeGreaterThanOrEqual(1);
+    }
+    const [service] = await allRows(db.db, 'service');
+    expect(service?.name).toBe('Community Counselling');
+  });
+
+  it('updates a record when the same id is imported again, and drops children it no longer has', async () => {
+    const changed = example();
+    changed.name = 'Community Counselling (renamed)';
+    changed.phones = [];
+    await importHsds(db.db, writeJson(changed), options);
+    const services = await allRows(db.db, 'service');
+    expect(services).toHaveLength(1);
+    expect(services[0]?.name).toBe('Community Counselling (renamed)');
+    const phones = (await allRows(db.db, 'phone')).filter((p) => p.service_id === changed.id);
+    expect(phones).toEqual([]);
+    await importHsds(db.db, EXAMPLE, options);
+  });
+
+  it('rejects a whole file with every problem listed, and writes nothing', async () => {
+    const before = await snapshot(db);
+    const good = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0001', name: 'Would be new' };
+    const badType = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0002', minimum_age: 'eighteen' };
+    const missingName: Record<string, unknown> = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0003' };
+    delete missingName.name;
+    const error = await rejection(importHsds(db.db, writeJson([good, badType, missingName]), options));
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 2, field: 'minimum_age', message: expect.stringMatching(/number/) }),
+        expect.objectContaining({ row: 3, field: 'name', message: 'is required' }),
+      ]),
+    );
+    expect(await snapshot(db)).toBe(before);
+  });
+
+  it('rejects broken references', async () => {
+    const broken = {
+      ...example(),
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0004',
+      organization: undefined,
+      organization_id: 'd8f3e9d4-0000-4000-8000-000000000000',
+    };
+    const error = await rejection(importHsds(db.db, writeJson(broken), options));
+    expect(error.problems[0]).toMatchObject({
+      field: 'service.organization_id',
+      message: expect.stringMatching(/neither in this import/),
+    });
+  });
+
+  it('rejects files that are not UTF-8, not JSON, or missing', async () => {
+    const latin1 = path.join(tmp(), 'latin1.json');
+    writeFileSync(latin1, Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]));
+    expect((await rejection(importHsds(db.db, latin1, options))).problems[0]?.message).toMatch(/UTF-8/);
+    const notJson = path.join(tmp(), 'x.json');
+    writeFileSync(notJson, '{"id": ');
+    expect((await rejection(importHsds(db.db, notJson, options))).problems[0]?.message).toMatch(
+      /not valid JSON/,
+    );
+    expect(
+      (await rejection(importHsds(db.db, '/nonexistent/file.json', options))).problems[0]?.message,
+    ).toMatch(/does not exist/);
+  });
+
+  it('reports CSV problems by file, line and field', async () => {
+    const dir = tmp();
+    writeFileSync(
+      path.join(dir, 'services.csv'),
+      'id,name,status,minimum_age\nnot-a-uuid,Food bank,active,ten\n',
+    );
+    const error = await rejection(importHsds(db.db, dir, options));
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: path.join(dir, 'services.csv'), row: 2, field: 'minimum_age' }),
+        expect.objectContaining({ row: 2, field: 'id', message: expect.stringMatching(/uuid/) }),
+      ]),
+    );
+  });
+
+  it('exports a tabular package and services.json that validate and import back without loss', async () => {
+    const dir = path.join(tmp(), 'export');
+    await exportHsds(db.db, dir);
+    expect(readdirSync(dir)).toEqual(
+      expect.arrayContaining(['datapackage.json', 'services.csv', 'services.json']),
+    );
+    const services = JSON.parse(readFileSync(path.join(dir, 'services.json'), 'utf8')) as unknown[];
+    const validator = hsdsValidator();
+    for (const service of services) expect(validator.validate('service', service)).toEqual([]);
+    await expect(exportHsds(db.db, dir)).rejects.toThrow(/not empty/);
+
+    const copy = await freshDatabase();
+    try {
+      await importHsds(copy.db, dir, options);
+      await importHsds(copy.db, path.join(dir, 'services.json'), options);
+      const again = path.join(tmp(), 'again');
+      await exportHsds(copy.db, again);
+      for (const file of readdirSync(dir)) {
+        expect(readFileSync(path.join(again, file), 'utf8'), file).toBe(
+          readFileSync(path.join(dir, file), 'utf8'),
+        );
+      }
+    } finally {
+      await copy.close();
+    }
+  });
+
+  it('detects the language of each record when --lang is not given', async () => {
+    const arabic = {
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e00a1',
+      name: 'مساعدة قانونية مجانية للقادمين الجدد',
+      description: 'نقدم استشارات قانونية مجانية حول السكن والعمل. لا نسأل عن وضعك.',
+      status: 'active',
+    };
+    const persian = {
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e00a2',
+      name: 'کلاس رایگان زبان برای تازه‌واردان',
+      description: 'ما هر هفته کلاس‌های رایگان زبان برگزار می‌کنیم. برای ثبت‌نام به مدرک نیاز ندارید.',
+      status: 'active',
+    };
+    const ukrainian = {
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e00a3',
+      name: 'Безкоштовна юридична допомога',
+      description: 'Ми допомагаємо з житлом, роботою та документами. Ми не питаємо про ваш статус.',
+      status: 'active',
+    };
+    await importHsds(db.db, writeJson([arabic, persian, ukrainian]), options);
+    const rows = await queryRows(
+      db.db,
+      sql`select id, content_lang from hsds_service where id like 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e00a%' order by id`,
+    );
+    expect(rows).toEqual([
+      { id: arabic.id, content_lang: 'ar' },
+      { id: persian.id, content_lang: 'fa' },
+      { id: ukrainian.id, content_lang: 'uk' },
+    ]);
+  });
+});

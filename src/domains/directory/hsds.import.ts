@@ -1,0 +1,259 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { franc } from 'franc-min';
+import {
+  addRow,
+  emptyFlatRows,
+  type FlatRows,
+  flattenRecord,
+  type HsdsRow,
+  type RowSource,
+} from './hsds.flatten.ts';
+import { describeSchemaError, type HsdsValidator } from './hsds.schemas.ts';
+import { detectScript } from './normalize.ts';
+
+/** One problem found in an import, precise enough to fix the file: file, row, field, message. */
+export interface ImportProblem {
+  file: string;
+  row: number | null;
+  field: string;
+  message: string;
+}
+
+export class ImportRejected extends Error {
+  constructor(readonly problems: ImportProblem[]) {
+    super(`The import was rejected: ${problems.length} problem(s); nothing was written.`);
+    this.name = 'ImportRejected';
+  }
+}
+
+/** Files above this are refused before they are read (they would be held in memory whole). */
+export const MAX_IMPORT_FILE_BYTES = 128 * 1024 * 1024;
+
+/** The tables whose text has a language (Arrival's `content_lang`). */
+export const TEXT_TABLES = new Set([
+  'organization',
+  'program',
+  'service',
+  'location',
+  'taxonomy',
+  'taxonomy_term',
+]);
+
+interface DataPackage {
+  resources: {
+    name: string;
+    path: string;
+    schema: {
+      fields: { name: string; type: string }[];
+      foreignKeys?: {
+        fields: string | string[];
+        reference: { resource: string; fields: string | string[] };
+      }[];
+    };
+  }[];
+}
+
+export interface ParsedImport {
+  flat: FlatRows;
+  problems: ImportProblem[];
+}
+
+function readText(file: string, problems: ImportProblem[]): string | undefined {
+  const size = statSync(file).size;
+  if (size > MAX_IMPORT_FILE_BYTES) {
+    problems.push({
+      file,
+      row: null,
+      field: '(file)',
+      message: `is ${Math.round(size / 1048576)} MB; files up to ${MAX_IMPORT_FILE_BYTES / 1048576} MB are accepted`,
+    });
+    return undefined;
+  }
+  try {
+    // Fatal: a file that is not UTF-8 is refused rather than read as mojibake.
+    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file)).replace(/^\uFEFF/, '');
+  } catch {
+    problems.push({ file, row: null, field: '(file)', message: 'is not valid UTF-8 text' });
+    return undefined;
+  }
+}
+
+function pushSchemaProblems(
+  validator: HsdsValidator,
+  table: string,
+  value: unknown,
+  source: RowSource,
+  problems: ImportProblem[],
+): boolean {
+  const errors = validator.validate(table, value);
+  for (const error of errors) {
+    const { field, message } = describeSchemaError(error);
+    problems.push({ file: source.file, row: source.row, field, message });
+  }
+  return errors.length === 0;
+}
+
+/** HSDS JSON: one service, an array of services, or an API page `{ contents: [...] }`. */
+function parseJsonFile(
+  file: string,
+  validator: HsdsValidator,
+  columns: Map<string, Set<string>>,
+): ParsedImport {
+  const problems: ImportProblem[] = [];
+  const flat = emptyFlatRows();
+  const text = readText(file, problems);
+  if (text === undefined) return { flat, problems };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    problems.push({
+      file,
+      row: null,
+      field: '(file)',
+      message: `is not valid JSON (${(error as Error).message})`,
+    });
+    return { flat, problems };
+  }
+  const records = Array.isArray(data)
+    ? data
+    : data && typeof data === 'object' && Array.isArray((data as { contents?: unknown }).contents)
+      ? (data as { contents: unknown[] }).contents
+      : [data];
+  records.forEach((record, index) => {
+    const source = { file, row: index + 1 };
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      problems.push({ ...source, field: '(record)', message: 'is not an HSDS service object' });
+      return;
+    }
+    if (pushSchemaProblems(validator, 'service', record, source, problems)) {
+      flattenRecord(validator.schemas, columns, 'service', record as Record<string, unknown>, source, flat);
+    }
+  });
+  return { flat, problems };
+}
+
+/** HSDS tabular: a directory with `datapackage.json` and one CSV per table. */
+function parseTabular(dir: string, validator: HsdsValidator, pkg: DataPackage): ParsedImport {
+  const problems: ImportProblem[] = [];
+  const flat = emptyFlatRows();
+  for (const resource of pkg.resources) {
+    const file = path.join(dir, resource.path);
+    if (!existsSync(file)) continue;
+    const text = readText(file, problems);
+    if (text === undefined) continue;
+    let records: Record<string, string>[];
+    try {
+      records = parseCsv(text, {
+        columns: true,
+        skip_empty_lines: true,
+        relax_column_count: false,
+      }) as Record<string, string>[];
+    } catch (error) {
+      problems.push({
+        file,
+        row: null,
+        field: '(file)',
+        message: `is not valid CSV (${(error as Error).message})`,
+      });
+      continue;
+    }
+    const types = new Map(resource.schema.fields.map((f) => [f.name, f.type]));
+    records.forEach((record, index) => {
+      const source = { file, row: index + 2 }; // line 1 is the header
+      const row: Record<string, unknown> = {};
+      for (const [key, raw] of Object.entries(record)) {
+        if (!types.has(key)) {
+          problems.push({ ...source, field: key, message: 'is not a field of this HSDS table' });
+          continue;
+        }
+        if (raw === '') continue;
+        if (types.get(key) === 'number') {
+          const n = Number(raw);
+          if (!Number.isFinite(n)) {
+            problems.push({ ...source, field: key, message: 'must be a number' });
+            continue;
+          }
+          row[key] = n;
+        } else {
+          row[key] = raw;
+        }
+      }
+      if (pushSchemaProblems(validator, resource.name, row, source, problems)) {
+        addRow(flat, resource.name, row as HsdsRow, source);
+      }
+    });
+  }
+  return { flat, problems };
+}
+
+/** Reads an HSDS source (a JSON file or a tabular package directory), validating every record. */
+export function parseHsdsSource(
+  source: string,
+  validator: HsdsValidator,
+  columns: Map<string, Set<string>>,
+  pkg: DataPackage,
+): ParsedImport {
+  if (!existsSync(source)) {
+    return {
+      flat: emptyFlatRows(),
+      problems: [{ file: source, row: null, field: '(file)', message: 'does not exist' }],
+    };
+  }
+  if (statSync(source).isDirectory()) {
+    if (existsSync(path.join(source, 'datapackage.json'))) return parseTabular(source, validator, pkg);
+    const csvs = readdirSync(source).filter((f) => f.endsWith('.csv'));
+    if (csvs.length > 0) return parseTabular(source, validator, pkg);
+    return {
+      flat: emptyFlatRows(),
+      problems: [
+        { file: source, row: null, field: '(file)', message: 'has no datapackage.json and no CSV files' },
+      ],
+    };
+  }
+  return parseJsonFile(source, validator, columns);
+}
+
+/** Every foreign key of the HSDS tables: (table, column) → referenced table. */
+export function foreignKeys(pkg: DataPackage): { table: string; column: string; references: string }[] {
+  return pkg.resources.flatMap((r) =>
+    (r.schema.foreignKeys ?? []).map((fk) => ({
+      table: r.name,
+      column: [fk.fields].flat()[0] ?? '',
+      references: fk.reference.resource,
+    })),
+  );
+}
+
+const FRANC_TO_LANG: Record<string, string> = {
+  eng: 'en',
+  spa: 'es',
+  fra: 'fr',
+  por: 'pt',
+  arb: 'ar',
+  ukr: 'uk',
+  pes: 'fa',
+  rus: 'ru',
+  deu: 'de',
+  ita: 'it',
+  tur: 'tr',
+};
+
+/**
+ * The language of a record's text: by script first (Arabic script is Arabic or Persian, Cyrillic is Ukrainian or
+ * Russian), then the franc language identifier among the city's languages; undefined when unsure.
+ */
+export function detectLanguage(text: string, candidates: readonly string[]): string | undefined {
+  const script = detectScript(text);
+  const byScript: Record<string, string[]> = { arabic: ['ar', 'fa'], cyrillic: ['uk', 'ru'] };
+  const allowed = byScript[script] ?? candidates.filter((c) => !['ar', 'fa', 'uk', 'ru'].includes(c));
+  const only = Object.entries(FRANC_TO_LANG)
+    .filter(([, lang]) => allowed.includes(lang) && candidates.includes(lang))
+    .map(([code]) => code);
+  if (only.length === 1) return FRANC_TO_LANG[only[0] ?? ''];
+  if (only.length === 0) return undefined;
+  const guess = franc(text, { only, minLength: 12 });
+  return FRANC_TO_LANG[guess];
+}

@@ -1,0 +1,160 @@
+import { and, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/driver.ts';
+import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
+import { HSDS_TABLES, type HsdsTableName } from './hsds.tables.ts';
+
+/** Columns that are Arrival's, not HSDS fields: never read from an import, never written to an export. */
+const ARRIVAL_COLUMNS = new Set(['content_lang', 'verified_by', 'verified_at']);
+
+type AnyTable = PgTable & { id: PgColumn };
+
+export function hsdsTable(name: string): AnyTable {
+  const table = (HSDS_TABLES as Record<string, PgTable>)[name];
+  if (!table) throw new Error(`No HSDS table ${name}`);
+  return table as AnyTable;
+}
+
+export const HSDS_TABLE_NAMES = Object.keys(HSDS_TABLES) as HsdsTableName[];
+
+/** HSDS field name (snake_case) → Drizzle property (camelCase), per table. */
+const FIELD_MAPS = new Map(
+  HSDS_TABLE_NAMES.map((name) => {
+    const columns = getTableColumns(hsdsTable(name));
+    return [name, new Map(Object.entries(columns).map(([prop, column]) => [column.name, prop]))] as const;
+  }),
+);
+
+/** The HSDS fields of each table (without Arrival's own columns). */
+export function hsdsFields(): Map<string, Set<string>> {
+  return new Map(
+    [...FIELD_MAPS].map(([table, fields]) => [
+      table,
+      new Set([...fields.keys()].filter((f) => !ARRIVAL_COLUMNS.has(f))),
+    ]),
+  );
+}
+
+function fieldMap(table: string): Map<string, string> {
+  const map = FIELD_MAPS.get(table as HsdsTableName);
+  if (!map) throw new Error(`No HSDS table ${table}`);
+  return map;
+}
+
+/** A database row (camelCase properties) → an HSDS object (snake_case), absent values left out. */
+export function toHsds(table: string, row: Record<string, unknown>, keepArrival = false): HsdsRow {
+  const out: Record<string, unknown> = {};
+  for (const [field, prop] of fieldMap(table)) {
+    if (!keepArrival && ARRIVAL_COLUMNS.has(field)) continue;
+    const value = row[prop];
+    if (value === null || value === undefined) continue;
+    out[field] =
+      field === 'last_modified' && typeof value === 'string' ? new Date(value).toISOString() : value;
+  }
+  return out as HsdsRow;
+}
+
+function fromHsds(table: string, row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, prop] of fieldMap(table)) out[prop] = row[field] ?? null;
+  return out;
+}
+
+const CHUNK = 500;
+
+/** Inserts or replaces (by id) every row of an import, in the caller's transaction. */
+export async function upsertRows(tx: Db, flat: FlatRows): Promise<void> {
+  for (const [name, rows] of flat.tables) {
+    const table = hsdsTable(name);
+    const columns = getTableColumns(table);
+    // Re-importing an id replaces the record: every column takes the new value (or null when absent).
+    const set = Object.fromEntries(
+      Object.entries(columns)
+        .filter(([prop]) => prop !== 'id')
+        .map(([prop, column]) => [prop, sql.raw(`excluded."${column.name}"`)]),
+    );
+    const values = [...rows.values()].map((row) => fromHsds(name, row));
+    for (let i = 0; i < values.length; i += CHUNK) {
+      await tx
+        .insert(table)
+        .values(values.slice(i, i + CHUNK))
+        .onConflictDoUpdate({ target: table.id, set });
+    }
+  }
+}
+
+/**
+ * After a record is re-imported, its children that the new version no longer has are removed
+ * (a service that lost a phone number loses it here too).
+ */
+export async function removeDroppedChildren(
+  tx: Db,
+  flat: FlatRows,
+  links: { table: string; column: string; references: string }[],
+  onlyTables?: Set<string>,
+): Promise<void> {
+  for (const link of links) {
+    if (onlyTables && !onlyTables.has(link.table)) continue;
+    const parents = [...(flat.tables.get(link.references)?.keys() ?? [])];
+    if (parents.length === 0) continue;
+    const table = hsdsTable(link.table);
+    const prop = fieldMap(link.table).get(link.column);
+    if (!prop) continue;
+    const column = (getTableColumns(table) as Record<string, PgColumn>)[prop];
+    if (!column) continue;
+    const keep = [...(flat.tables.get(link.table)?.keys() ?? [])];
+    for (let i = 0; i < parents.length; i += CHUNK) {
+      const slice = parents.slice(i, i + CHUNK);
+      await tx
+        .delete(table)
+        .where(
+          keep.length ? and(inArray(column, slice), notInArray(table.id, keep)) : inArray(column, slice),
+        );
+    }
+  }
+}
+
+/** Ids among `ids` that exist in an HSDS table. */
+export async function existingIds(db: Db, table: string, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const t = hsdsTable(table);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db
+      .select({ id: t.id })
+      .from(t)
+      .where(inArray(t.id, ids.slice(i, i + CHUNK)));
+    for (const r of rows) found.add(String(r.id));
+  }
+  return found;
+}
+
+/** Every row of an HSDS table whose `column` is one of `values`, as HSDS objects. */
+export async function rowsWhere(
+  db: Db,
+  table: string,
+  column: string,
+  values: string[],
+  keepArrival = false,
+): Promise<HsdsRow[]> {
+  if (values.length === 0) return [];
+  const t = hsdsTable(table);
+  const prop = fieldMap(table).get(column);
+  const col = prop ? (getTableColumns(t) as Record<string, PgColumn>)[prop] : undefined;
+  if (!col) throw new Error(`No column ${table}.${column}`);
+  const out: HsdsRow[] = [];
+  for (let i = 0; i < values.length; i += CHUNK) {
+    const rows = (await db
+      .select()
+      .from(t)
+      .where(inArray(col, values.slice(i, i + CHUNK)))) as Record<string, unknown>[];
+    for (const r of rows) out.push(toHsds(table, r, keepArrival));
+  }
+  return out;
+}
+
+/** Every row of an HSDS table, in id order, as HSDS objects. */
+export async function allRows(db: Db, table: string): Promise<HsdsRow[]> {
+  const t = hsdsTable(table);
+  const rows = (await db.select().from(t).orderBy(t.id)) as Record<string, unknown>[];
+  return rows.map((r) => toHsds(table, r));
+}
