@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/driver.ts';
+import { hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
@@ -163,6 +164,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(observabilityRoutes({ database, metrics }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
+  await app.register(
+    hsdsRoutes({ db: database.db, publicBaseUrl: config.publicBaseUrl, locales: catalogues.locales }),
+  );
   await app.register(openApiRoutes(ui));
 
   app.decorate('clock', clock);

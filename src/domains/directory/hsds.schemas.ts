@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
@@ -64,7 +65,12 @@ export function createHsdsValidator(dir: string = HSDS_DIR): HsdsValidator {
       const key = `compiled/${name}`;
       const existing = ajv.getSchema(key);
       if (existing) return existing;
-      const schema = JSON.parse(readFileSync(path.join(dir, 'schema', 'compiled', `${name}.json`), 'utf8'));
+      // The large compiled schemas are vendored gzipped (vendor/hsds/SOURCES.md).
+      const file = path.join(dir, 'schema', 'compiled', `${name}.json`);
+      const text = existsSync(file)
+        ? readFileSync(file, 'utf8')
+        : gunzipSync(readFileSync(`${file}.gz`)).toString('utf8');
+      const schema = JSON.parse(text);
       delete schema.$id;
       ajv.addSchema(schema, key);
       const compiled = ajv.getSchema(key);

@@ -1,0 +1,198 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/driver.ts';
+import { queryRows } from '../../db/rows.ts';
+import { detectScript, normalizeText, searchConfigsForScript, wordsOf } from './normalize.ts';
+
+export const MAX_QUERY_LENGTH = 200;
+const MAX_QUERY_WORDS = 8;
+
+export interface SearchFilters {
+  /** Free text, in any language and script. */
+  q?: string;
+  /** The visitor's language: on equal relevance, services with text in it come first. */
+  locale?: string;
+  /** Taxonomy term ids or codes (any of them). */
+  categories?: string[];
+  /** Status-safety label codes (all of them). */
+  labels?: string[];
+  /** Languages the service is delivered in (any of them), ISO 639-1. */
+  languages?: string[];
+  organizationId?: string;
+  /** ISO date-time: services changed after it. */
+  modifiedAfter?: string;
+  /** Open at this moment, in the city's time zone: weekday as RFC 5545 code (MO…SU) and HH:MM. */
+  openAt?: { day: string; time: string };
+  /** Sort by distance from this point (and keep services within `radiusKm`). */
+  near?: { latitude: number; longitude: number; radiusKm?: number };
+  /** Only services whose status is one of these. */
+  statuses?: string[];
+  page: number;
+  perPage: number;
+}
+
+export interface SearchResult {
+  total: number;
+  ids: string[];
+  /** The query words as searched, after typo correction (for "did you mean"). */
+  correctedQuery?: string;
+}
+
+interface Correction {
+  input: string;
+  known: boolean;
+  fix: string | null;
+}
+
+/** Corrects each query word against the directory's own words (pg_trgm similarity), keeping known words. */
+async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
+  if (words.length === 0) return [];
+  return queryRows<{ input: string; known: boolean; fix: string | null } & Record<string, unknown>>(
+    db,
+    sql`select q.w as input,
+               exists(select 1 from directory_lexeme l where l.word = q.w) as known,
+               (select l.word from directory_lexeme l
+                 where length(q.w) >= 4 and l.word % q.w
+                 order by similarity(l.word, q.w) desc, l.word limit 1) as fix
+          from unnest(${sql.param(words)}::text[]) with ordinality as q(w, n)
+         order by q.n`,
+  );
+}
+
+/** A to_tsquery expression from words that hold only letters and digits (so nothing needs escaping). */
+function tsExpression(corrections: Correction[], join: '&' | '|'): string {
+  return corrections
+    .map((c, i) => {
+      const last = i === corrections.length - 1;
+      const forms = new Set([c.input]);
+      if (!c.known && c.fix) forms.add(c.fix);
+      // The last word may be half typed: match it as a prefix.
+      const terms = [...forms].map((f) => (last && f.length >= 3 ? `${f}:*` : f));
+      return terms.length > 1 ? `(${terms.join(' | ')})` : (terms[0] ?? '');
+    })
+    .filter(Boolean)
+    .join(` ${join} `);
+}
+
+function filterClauses(f: SearchFilters, serviceId: SQL): SQL[] {
+  const clauses: SQL[] = [];
+  if (f.categories?.length) {
+    clauses.push(sql`exists (select 1 from hsds_attribute a join hsds_taxonomy_term t on t.id = a.taxonomy_term_id
+      where a.link_id = ${serviceId} and (t.id = any(${sql.param(f.categories)}::text[]) or t.code = any(${sql.param(f.categories)}::text[])))`);
+  }
+  for (const label of f.labels ?? []) {
+    clauses.push(sql`exists (select 1 from hsds_attribute a join hsds_taxonomy_term t on t.id = a.taxonomy_term_id
+      where a.link_id = ${serviceId} and t.code = ${label} and t.taxonomy = 'arrival-access')`);
+  }
+  if (f.languages?.length) {
+    clauses.push(sql`exists (select 1 from hsds_language l where l.service_id = ${serviceId}
+      and lower(l.code) = any(${sql.param(f.languages)}::text[]))`);
+  }
+  if (f.organizationId) {
+    clauses.push(
+      sql`exists (select 1 from hsds_service s where s.id = ${serviceId} and s.organization_id = ${f.organizationId})`,
+    );
+  }
+  if (f.modifiedAfter) {
+    clauses.push(
+      sql`exists (select 1 from hsds_service s where s.id = ${serviceId} and s.last_modified > ${f.modifiedAfter}::timestamptz)`,
+    );
+  }
+  if (f.statuses?.length) {
+    clauses.push(
+      sql`exists (select 1 from hsds_service s where s.id = ${serviceId} and s.status = any(${sql.param(f.statuses)}::text[]))`,
+    );
+  }
+  if (f.openAt) {
+    // RFC 5545 byday lists days as two-letter codes; opens_at/closes_at are HH:MM, maybe with an offset.
+    clauses.push(sql`exists (select 1 from hsds_schedule sc
+      where (sc.service_id = ${serviceId}
+             or sc.location_id in (select sal.location_id from hsds_service_at_location sal where sal.service_id = ${serviceId}))
+        and (sc.byday is null or position(${f.openAt.day} in upper(sc.byday)) > 0)
+        and left(sc.opens_at, 5) <= ${f.openAt.time} and left(sc.closes_at, 5) > ${f.openAt.time})`);
+  }
+  return clauses;
+}
+
+function distanceKm(f: SearchFilters, serviceId: SQL): SQL {
+  if (!f.near) return sql`null::float8`;
+  const { latitude, longitude } = f.near;
+  // Haversine over the service's places; no PostGIS needed at city scale.
+  return sql`(select min(6371 * 2 * asin(sqrt(
+      power(sin(radians(l.latitude - ${latitude}) / 2), 2) +
+      cos(radians(${latitude})) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${longitude}) / 2), 2))))
+    from hsds_service_at_location sal join hsds_location l on l.id = sal.location_id
+    where sal.service_id = ${serviceId} and l.latitude is not null and l.longitude is not null)`;
+}
+
+/**
+ * One SQL query on both drivers: full-text search in every configuration the query's script allows, over every
+ * language version of every service, with typos corrected against the directory's words; filters; ranked by
+ * relevance (then the visitor's language, then name similarity), or by distance when a point is given.
+ */
+export async function searchServices(db: Db, f: SearchFilters): Promise<SearchResult> {
+  const offset = (f.page - 1) * f.perPage;
+  const normalized = normalizeText((f.q ?? '').slice(0, MAX_QUERY_LENGTH));
+  const words = [...new Set(wordsOf(normalized))].slice(0, MAX_QUERY_WORDS);
+  const serviceId = sql.raw('d.service_id');
+
+  if (words.length === 0) {
+    const sid = sql.raw('s.id');
+    const where = filterClauses(f, sid);
+    const list = (limit: number, from: number) =>
+      queryRows<{ id: string; total: number }>(
+        db,
+        sql`select r.id, count(*) over ()::int as total from (
+              select s.id, lower(s.name) as sort_name, ${distanceKm(f, sid)} as distance
+                from hsds_service s ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}) r
+            ${f.near?.radiusKm ? sql`where r.distance <= ${f.near.radiusKm}` : sql``}
+            order by ${f.near ? sql`r.distance nulls last,` : sql``} r.sort_name, r.id
+            limit ${limit} offset ${from}`,
+      );
+    const rows = await list(f.perPage, offset);
+    const total = rows[0]?.total ?? (offset > 0 ? ((await list(1, 0))[0]?.total ?? 0) : 0);
+    return { total, ids: rows.map((r) => r.id) };
+  }
+
+  const corrections = await correctWords(db, words);
+  const configs = searchConfigsForScript(detectScript(normalized));
+  const run = async (join: '&' | '|', limit = f.perPage, from = offset) => {
+    const expression = tsExpression(corrections, join);
+    const tsquery = sql.join(
+      configs.map((c) => sql`to_tsquery(${c}::regconfig, ${expression})`),
+      sql` || `,
+    );
+    const where = filterClauses(f, serviceId);
+    return queryRows<{ id: string; total: number }>(
+      db,
+      sql`with q as (select (${tsquery}) as tsq),
+          hits as (
+            select d.service_id as id,
+                   max(ts_rank_cd(d.document, q.tsq, 1)
+                       + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
+                       + 0.3 * similarity(d.name_norm, ${normalized})) as score
+              from directory_search_doc d, q
+             where d.document @@ q.tsq ${where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``}
+             group by d.service_id),
+          ranked as (select h.id, h.score, ${distanceKm(f, sql.raw('h.id'))} as distance from hits h)
+          select r.id, count(*) over ()::int as total from ranked r
+          ${f.near?.radiusKm ? sql`where r.distance <= ${f.near.radiusKm}` : sql``}
+          order by ${f.near ? sql`r.distance nulls last,` : sql``} r.score desc, r.id
+          limit ${limit} offset ${from}`,
+    );
+  };
+  // All words first; when no service has them all, any of them.
+  let join: '&' | '|' = '&';
+  let rows = await run(join);
+  if (rows.length === 0 && corrections.length > 1 && (offset === 0 || (await run('&', 1, 0)).length === 0)) {
+    join = '|';
+    rows = await run(join);
+  }
+  // A page past the end has no rows to carry the total: ask for it.
+  const total = rows[0]?.total ?? (offset > 0 ? ((await run(join, 1, 0))[0]?.total ?? 0) : 0);
+  const corrected = corrections.map((c) => (!c.known && c.fix ? c.fix : c.input)).join(' ');
+  return {
+    total,
+    ids: rows.map((r) => r.id),
+    ...(corrected !== words.join(' ') ? { correctedQuery: corrected } : {}),
+  };
+}
