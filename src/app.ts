@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -11,7 +12,7 @@ import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/driver.ts';
-import { hsdsRoutes } from './domains/directory/index.ts';
+import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
@@ -19,7 +20,14 @@ import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
 import { enforcePolicies, publicAccess } from './http/policy.ts';
 import type { Catalogues } from './i18n/index.ts';
-import { type Assets, createUi, loadAssets, NotFoundPage, ServerErrorPage } from './ui/index.ts';
+import {
+  type Assets,
+  BadRequestPage,
+  createUi,
+  loadAssets,
+  NotFoundPage,
+  ServerErrorPage,
+} from './ui/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -143,7 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     html: (request, _reply, status) => {
       const locale = requestLocale(request, catalogues);
       const ctx = ui.context(locale, '/');
-      return ui.render(status >= 500 ? ServerErrorPage({ ctx }) : NotFoundPage({ ctx }));
+      const page = status >= 500 ? ServerErrorPage : status === 404 ? NotFoundPage : BadRequestPage;
+      return ui.render(page({ ctx }));
     },
   });
   app.get(
@@ -162,8 +171,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  // The service worker must be served from the root to control pages under every locale.
+  const serviceWorker = readFileSync(new URL('./ui/sw.js', import.meta.url));
+  app.get('/sw.js', { config: { policy: publicAccess }, schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('service-worker-allowed', '/')
+      .send(serviceWorker),
+  );
+
   await app.register(observabilityRoutes({ database, metrics }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
+  await app.register(directoryPageRoutes({ db: database.db, ui, clock, timeZone: config.timeZone }));
   await app.register(
     hsdsRoutes({ db: database.db, publicBaseUrl: config.publicBaseUrl, locales: catalogues.locales }),
   );

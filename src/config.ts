@@ -24,6 +24,17 @@ const ZEnv = z.object({
     .regex(/^[a-z]{2,3}$/, 'must be a bare language code such as en')
     .default('en'),
   ARRIVAL_CITY_NAME: z.string().min(1).max(80).default('Demo City'),
+  ARRIVAL_TIMEZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Lisbon')
+    .default('UTC'),
   ARRIVAL_EMERGENCY_NUMBER: z
     .string()
     .regex(/^\+?[0-9]{2,15}$/, 'must be a phone number of digits, e.g. 112')
@@ -45,6 +56,8 @@ export interface Config {
   defaultLocale: string;
   cityName: string;
   emergencyNumber: string;
+  /** The city's IANA time zone: opening hours are in it. */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: e.ARRIVAL_DEFAULT_LOCALE,
     cityName: e.ARRIVAL_CITY_NAME,
     emergencyNumber: e.ARRIVAL_EMERGENCY_NUMBER,
+    timeZone: e.ARRIVAL_TIMEZONE,
   };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { loadDemoCityIfEmpty } from './domains/directory/index.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -26,6 +27,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         { locales: drafts.map((c) => c.locale) },
         'Some translations are machine-drafted and not yet reviewed by a native speaker',
       );
+    }
+    if (config.demo && (await loadDemoCityIfEmpty(runtime.database.db, catalogues))) {
+      logger.info('Loaded the demo city into the empty directory');
     }
     app = await buildApp({
       config,

@@ -24,3 +24,8 @@ export function NotFoundPage({ ctx }: { ctx: PageContext }) {
 export function ServerErrorPage({ ctx }: { ctx: PageContext }) {
   return ErrorPage({ ctx, titleKey: 'error.server.title', bodyKey: 'error.server.body' });
 }
+
+/** For a request the page could not understand (a malformed filter, a page number that is not a number). */
+export function BadRequestPage({ ctx }: { ctx: PageContext }) {
+  return ErrorPage({ ctx, titleKey: 'error.badRequest.title', bodyKey: 'error.badRequest.body' });
+}

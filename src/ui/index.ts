@@ -4,7 +4,7 @@ import type { Assets } from './assets.ts';
 import { type PageContext, renderDocument } from './layout.tsx';
 
 export { type Assets, loadAssets } from './assets.ts';
-export { NotFoundPage, ServerErrorPage } from './error-pages.tsx';
+export { BadRequestPage, NotFoundPage, ServerErrorPage } from './error-pages.tsx';
 export { Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
 
 export interface Ui {

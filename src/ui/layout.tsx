@@ -91,9 +91,11 @@ interface LayoutProps {
   ctx: PageContext;
   title: string;
   children: ComponentChildren;
+  /** Small progressive-enhancement scripts (asset names), loaded deferred; pages work without them. */
+  scripts?: string[];
 }
 
-export function Layout({ ctx, title, children }: LayoutProps) {
+export function Layout({ ctx, title, children, scripts = [] }: LayoutProps) {
   const { t } = ctx;
   const link = (p: string) => localePath(ctx.locale, p);
   return (
@@ -106,6 +108,9 @@ export function Layout({ ctx, title, children }: LayoutProps) {
         <link rel="icon" href={ctx.assets.url('favicon.svg')} type="image/svg+xml" />
         {ctx.catalogues.locales.map((l) => (
           <link key={l} rel="alternate" hreflang={l} href={localePath(l, ctx.pathInLocale)} />
+        ))}
+        {scripts.map((s) => (
+          <script key={s} src={ctx.assets.url(s)} defer />
         ))}
       </head>
       <body>

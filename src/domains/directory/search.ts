@@ -102,15 +102,32 @@ function filterClauses(f: SearchFilters, serviceId: SQL): SQL[] {
       sql`exists (select 1 from hsds_service s where s.id = ${serviceId} and s.status = any(${sql.param(f.statuses)}::text[]))`,
     );
   }
-  if (f.openAt) {
-    // RFC 5545 byday lists days as two-letter codes; opens_at/closes_at are HH:MM, maybe with an offset.
-    clauses.push(sql`exists (select 1 from hsds_schedule sc
-      where (sc.service_id = ${serviceId}
-             or sc.location_id in (select sal.location_id from hsds_service_at_location sal where sal.service_id = ${serviceId}))
-        and (sc.byday is null or position(${f.openAt.day} in upper(sc.byday)) > 0)
-        and left(sc.opens_at, 5) <= ${f.openAt.time} and left(sc.closes_at, 5) > ${f.openAt.time})`);
-  }
+  if (f.openAt) clauses.push(sql`exists (${openSchedules(serviceId, f.openAt)})`);
   return clauses;
+}
+
+/** Schedules of a service (its own or its places') that are open at a weekday and time. */
+function openSchedules(serviceId: SQL, at?: { day: string; time: string }): SQL {
+  // RFC 5545 byday lists days as two-letter codes; opens_at/closes_at are HH:MM, maybe with an offset.
+  return sql`select 1 from hsds_schedule sc
+    where (sc.service_id = ${serviceId}
+           or sc.location_id in (select sal.location_id from hsds_service_at_location sal where sal.service_id = ${serviceId}))
+    ${
+      at
+        ? sql`and (sc.byday is null or position(${at.day} in upper(sc.byday)) > 0)
+              and left(sc.opens_at, 5) <= ${at.time} and left(sc.closes_at, 5) > ${at.time}`
+        : sql``
+    }`;
+}
+
+/** Whether a service has opening hours at all, and whether it is open at this weekday and time. */
+export async function openState(db: Db, serviceId: string, at: { day: string; time: string }) {
+  const id = sql`${serviceId}`;
+  const [row] = await queryRows<{ known: boolean; open: boolean }>(
+    db,
+    sql`select exists (${openSchedules(id)}) as known, exists (${openSchedules(id, at)}) as open`,
+  );
+  return { known: row?.known ?? false, open: row?.open ?? false };
 }
 
 function distanceKm(f: SearchFilters, serviceId: SQL): SQL {
