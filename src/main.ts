@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { exportHsds, ImportRejected, importHsds } from './domains/directory/index.ts';
+import {
+  exportHsds,
+  ImportRejected,
+  importHsds,
+  loadDemoCityIfEmpty,
+  seedSyntheticDirectory,
+} from './domains/directory/index.ts';
 import { describeError } from './http/errors.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
@@ -91,6 +97,31 @@ async function exportCommand(dir: string): Promise<void> {
   });
 }
 
+async function seedDemoCommand(options: { services?: string; seed: string }): Promise<void> {
+  const services = options.services === undefined ? undefined : Number(options.services);
+  const seed = Number(options.seed);
+  if (
+    (services !== undefined && (!Number.isInteger(services) || services < 1 || services > 2_000_000)) ||
+    !Number.isInteger(seed)
+  ) {
+    console.error('arrival: --services must be a whole number from 1 to 2000000, and --seed a whole number');
+    process.exit(EXIT_USAGE);
+  }
+  await withRuntime(async (runtime, cfg) => {
+    if (services === undefined) {
+      const loaded = await loadDemoCityIfEmpty(runtime.database.db, loadCatalogues(cfg.defaultLocale));
+      console.log(
+        loaded
+          ? 'Loaded the demo city.'
+          : 'The directory already has services; the demo city was not loaded.',
+      );
+      return;
+    }
+    await seedSyntheticDirectory(runtime.database.db, services, seed);
+    console.log(`Seeded ${services} synthetic services (seed ${seed}).`);
+  });
+}
+
 function listLocales(): void {
   const catalogues = loadCatalogues(config().defaultLocale);
   for (const c of catalogues.all()) {
@@ -125,6 +156,12 @@ export function buildCli(): Command {
     .argument('<dir>', 'a new or empty directory')
     .action(exportCommand);
   program
+    .command('seed-demo')
+    .description('Load the demo city, or with --services a deterministic synthetic directory for benchmarks')
+    .option('--services <n>', 'number of synthetic services (in eight languages)')
+    .option('--seed <s>', 'random seed', '1')
+    .action(seedDemoCommand);
+  program
     .command('locales')
     .description('List the languages and whether each was reviewed')
     .action(listLocales);
@@ -154,8 +191,10 @@ async function main(argv: string[]): Promise<void> {
       process.exit(EXIT_FAILED);
     }
     // Only what is safe to show: a database error's message can hold SQL and its parameters.
-    const { type, code, message } = describeError(error);
-    console.error(`arrival: failed (${[type, code, message].filter(Boolean).join(': ')})`);
+    const { type, code, message, cause } = describeError(error);
+    const sqlState = (cause as { code?: string } | undefined)?.code;
+    const parts = [type, code, message, sqlState ? `SQLSTATE ${sqlState}` : undefined].filter(Boolean);
+    console.error(`arrival: failed (${parts.join(': ')})`);
     process.exit(EXIT_FAILED);
   }
 }

@@ -103,7 +103,11 @@ export function describeError(error: unknown): Record<string, unknown> {
   return {
     type: error.name,
     ...(typeof code === 'string' ? { code } : {}),
-    ...(safeMessage ? { message: error.message } : {}),
+    ...(safeMessage
+      ? { message: error.message }
+      : 'params' in error
+        ? { message: 'database query failed' }
+        : {}),
     // A PostgreSQL error's SQLSTATE says what failed (23505 unique violation, …) without any row values.
     ...(cause instanceof Error
       ? { cause: { type: cause.name, ...(typeof causeCode === 'string' ? { code: causeCode } : {}) } }

@@ -56,7 +56,11 @@ export function toHsds(table: string, row: Record<string, unknown>, keepArrival 
 
 function fromHsds(table: string, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [field, prop] of fieldMap(table)) out[prop] = row[field] ?? null;
+  for (const [field, prop] of fieldMap(table)) {
+    // Left out, the content language takes the column's default; every other absent field is null.
+    if (field === 'content_lang' && row[field] == null) continue;
+    out[prop] = row[field] ?? null;
+  }
   return out;
 }
 
