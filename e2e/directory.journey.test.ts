@@ -1,6 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { axeViolations, describeJourney, type JourneyServer, launchChromium, startJourneyServer } from './browser.ts';
+import {
+  axeViolations,
+  describeJourney,
+  type JourneyServer,
+  launchChromium,
+  startJourneyServer,
+} from './browser.ts';
 
 /** Bytes on the wire for a cold load: headers plus (compressed) bodies of every response. */
 async function transferredBytes(page: Page, url: string): Promise<number> {
@@ -75,7 +81,11 @@ describeJourney('service directory and welcome kit in a real browser', () => {
 
   for (const path of ['/en/services?q=food', '/ar/services?q=%D8%B3%D9%83%D9%86', '/fa/kit']) {
     it(`fits a 360 px phone and weighs at most 50 KB: ${decodeURIComponent(path)}`, async () => {
-      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+      const context = await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      });
       const page = await context.newPage();
       try {
         const bytes = await transferredBytes(page, `${server.url}${path}`);

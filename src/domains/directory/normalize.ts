@@ -7,7 +7,7 @@
  *   Persian yeh ی and Arabic yeh ي unified, Persian kaf ک and Arabic kaf ك unified; Arabic-Indic digits → 0-9.
  * - Zero-width (non-)joiners become spaces or vanish, so "می‌خواهم" and "میخواهم" match.
  */
-export function normalizeText(text: string): string {
+export function normalizeText(text: string, zwnj: 'join' | 'split' = 'join'): string {
   return (
     text
       .normalize('NFKD')
@@ -22,7 +22,9 @@ export function normalizeText(text: string): string {
       .replace(/\u06C0/g, '\u0647') // heh with yeh above (Persian ezafe) → heh
       .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
       .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-      .replace(/\u200C/g, '') // zero-width non-joiner (Persian): the word stays one word
+      // Zero-width non-joiner (Persian): people type "می‌خواهم" as "میخواهم" or "می خواهم", and an ezafe
+      // "مشاوره‌ی" as "مشاوره"; the index keeps both readings, queries use the joined one.
+      .replace(/\u200C/g, zwnj === 'join' ? '' : ' ')
       .replace(/\u200B|\u200D|\u2060|\uFEFF/g, '')
       .toLowerCase()
       .replace(/\s+/g, ' ')

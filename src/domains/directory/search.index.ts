@@ -62,7 +62,12 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
         // A translation lacking a field falls back to the original's.
         const field = (f: string) => version.fields[f] ?? original.fields[f] ?? '';
         const name = normalizeText(field('name'));
-        const body = normalizeText([...BODY_FIELDS.map(field), organizationName].join(' '));
+        const rawBody = [...BODY_FIELDS.map(field), organizationName].join(' ');
+        let body = normalizeText(rawBody);
+        // Persian text with zero-width non-joiners is indexed both ways (see normalizeText).
+        if (`${field('name')} ${rawBody}`.includes('\u200C')) {
+          body += ` ${normalizeText(`${field('name')} ${rawBody}`, 'split')}`;
+        }
         docs.push({ serviceId: service.id, lang: version.lang, isOriginal: version.isOriginal, name, body });
         for (const w of wordsOf(`${name} ${body}`)) if (w.length >= 3 && w.length <= 40) words.add(w);
       }

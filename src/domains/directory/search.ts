@@ -67,6 +67,9 @@ function tsExpression(corrections: Correction[], join: '&' | '|'): string {
       if (!c.known && c.fix) forms.add(c.fix);
       // The last word may be half typed: match it as a prefix.
       const terms = [...forms].map((f) => (last && f.length >= 3 ? `${f}:*` : f));
+      // Ukrainian has no stemmer in PostgreSQL: an inflected Cyrillic word also matches by its stem, its
+      // ending cut (юридичної → юридичн:*, which finds юридична).
+      if (/^\p{Script=Cyrillic}{6,}$/u.test(c.input)) terms.push(`${c.input.slice(0, -2)}:*`);
       return terms.length > 1 ? `(${terms.join(' | ')})` : (terms[0] ?? '');
     })
     .filter(Boolean)
