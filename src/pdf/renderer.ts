@@ -101,7 +101,12 @@ export function createPdfRenderer(options: PdfRendererOptions = {}): PdfRenderer
     const child = fork(path.join(here, 'typst.process.ts'), [JSON.stringify(start)], {
       cwd: repoRoot,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, FONTCONFIG_FILE: path.join(here, 'no-system-fonts.conf') },
+      // Nothing of the server's environment (database URL, keys): only what node and tsx need.
+      env: {
+        PATH: process.env.PATH,
+        ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+        FONTCONFIG_FILE: path.join(here, 'no-system-fonts.conf'),
+      },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
