@@ -106,6 +106,22 @@ describe('the PDF renderer', () => {
     }
   });
 
+  it('refuses text that no font of ours can draw, instead of printing boxes', async () => {
+    const renderer = createPdfRenderer();
+    try {
+      const kit = sampleKit('en');
+      const service = kit.sections[0]?.services[0];
+      if (!service) throw new Error('fixture has services');
+      service.name = 'Tea House 茶馆';
+      const error = await rejection(renderer.renderPdf('kit', kit));
+      expect(error.code).toBe('MISSING_GLYPHS');
+      expect(error.diagnostics).toEqual(['no font for U+8336 U+9986']);
+      expect(renderer.stats().compiles).toBe(0);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('reports a template error with its diagnostics and caches nothing', async () => {
     const renderer = createPdfRenderer({ templates });
     try {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PdfCache } from './cache.ts';
 import { fontFiles } from './fonts.ts';
+import { fontsCoverage, missingCharacters } from './glyphs.ts';
 import type { TKitPdfInput } from './kit.schema.ts';
 import { kitInputs } from './kit.ts';
 import type { TypstJob, TypstReply, TypstStart } from './typst.process.ts';
@@ -14,7 +15,13 @@ const repoRoot = path.resolve(here, '../..');
 const TEMPLATES = path.join(repoRoot, 'templates');
 
 /** Why a PDF could not be made. None of these is the caller's fault: a route answers 500 or 503. */
-export type PdfFailure = 'TYPST_ERROR' | 'TYPST_WARNING' | 'TIMEOUT' | 'WORKER_EXIT' | 'CLOSED';
+export type PdfFailure =
+  | 'MISSING_GLYPHS'
+  | 'TYPST_ERROR'
+  | 'TYPST_WARNING'
+  | 'TIMEOUT'
+  | 'WORKER_EXIT'
+  | 'CLOSED';
 
 export class PdfRenderError extends Error {
   constructor(
@@ -92,6 +99,7 @@ export function createPdfRenderer(options: PdfRendererOptions = {}): PdfRenderer
   const sources = new Map<string, Promise<string>>();
   const inflight = new Map<string, Promise<Uint8Array>>();
   const stats = { compiles: 0, cacheHits: 0, processes: 0, workerRss: 0 };
+  let coverage: Set<number> | undefined;
   let worker: Promise<TypstWorker> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -220,6 +228,15 @@ export function createPdfRenderer(options: PdfRendererOptions = {}): PdfRenderer
     if (!template) throw new Error(`unknown PDF template: ${name}`);
     const source = await templateSource(name, template.file);
     const inputs = await template.inputs(input);
+    // Typst draws a box for a character no font has, without a warning: refuse instead.
+    coverage ??= fontsCoverage(fontFiles());
+    const missing = missingCharacters(Object.values(inputs), coverage);
+    if (missing.length > 0) {
+      const named = missing.map(
+        (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+      );
+      throw new PdfRenderError('MISSING_GLYPHS', [`no font for ${named.join(' ')}`]);
+    }
     const key = createHash('sha256')
       .update(JSON.stringify([source, Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : 1))]))
       .digest('hex');
