@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleKit } from './kit.fixtures.ts';
 import { createPdfRenderer, PdfRenderError, type PdfTemplate } from './renderer.ts';
 
@@ -141,6 +141,19 @@ describe('the PDF renderer', () => {
       expect((await rejection(renderer.renderPdf('slow', {}))).code).toBe('TIMEOUT');
       expect((await renderer.renderPdf('note', { text: 'next' })).byteLength).toBeGreaterThan(0);
       expect(renderer.stats().processes).toBe(2);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('ends an idle Typst process, and starts one again when needed', async () => {
+    const renderer = createPdfRenderer({ templates, idleMs: 200 });
+    try {
+      await renderer.renderPdf('note', { text: 'one' });
+      expect(renderer.stats().running).toBe(true);
+      await vi.waitFor(() => expect(renderer.stats().running).toBe(false), { timeout: 10_000 });
+      await renderer.renderPdf('note', { text: 'two' });
+      expect(renderer.stats()).toMatchObject({ running: true, processes: 2 });
     } finally {
       await renderer.close();
     }

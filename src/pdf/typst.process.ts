@@ -1,5 +1,5 @@
 /**
- * The Typst compiler in a child process of its own (started by renderer.ts, one job at a time over IPC).
+ * The Typst compiler in a child process of its own (started by typst.pool.ts, one job at a time over IPC).
  *
  * It is a process rather than a worker thread for three reasons measured on this stack (README.md): a stuck
  * native compile can only be stopped by killing a process; Typst's memo cache is global to the process, so
