@@ -34,8 +34,8 @@ export const ZKitPdfInput = z.object({
   intro: z.string(),
   /** "We do not ask about immigration status." */
   promise: z.string(),
-  /** The online kit; printed as a QR code and as text. */
-  url: z.url(),
+  /** The online kit (http or https only); printed as a QR code and as text. */
+  url: z.url({ protocol: /^https?$/ }),
   qrCaption: z.string(),
   /** The print date as words in the page's language. */
   printedOn: z.string(),

@@ -171,6 +171,8 @@ describe('the PDF renderer', () => {
     try {
       const bad = { ...sampleKit('en'), dir: 'sideways' } as unknown as ReturnType<typeof sampleKit>;
       await expect(renderer.renderPdf('kit', bad)).rejects.toThrow();
+      const script = sampleKit('en', { url: 'javascript:alert(1)' });
+      await expect(renderer.renderPdf('kit', script)).rejects.toThrow();
       expect(renderer.stats().compiles).toBe(0);
     } finally {
       await renderer.close();
