@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,6 +26,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The Typst processes this test process started (Linux /proc). */
+async function typstChildren(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
+      if (parent === process.pid && cmdline.includes('typst.process.ts')) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
 
 async function rejection(promise: Promise<unknown>): Promise<PdfRenderError> {
   const error = await promise.then(
@@ -157,6 +174,22 @@ describe('the PDF renderer', () => {
     } finally {
       await renderer.close();
     }
+  });
+
+  it('replaces a Typst process that died between two documents', async () => {
+    const renderer = createPdfRenderer({ templates });
+    try {
+      await renderer.renderPdf('note', { text: 'before' });
+      const [pid] = await typstChildren();
+      if (pid === undefined) throw new Error('no Typst process found');
+      process.kill(pid, 'SIGKILL'); // as the kernel's out-of-memory killer would
+      await vi.waitFor(() => expect(renderer.stats().running).toBe(false), { timeout: 10_000 });
+      expect((await renderer.renderPdf('note', { text: 'after' })).byteLength).toBeGreaterThan(0);
+      expect(renderer.stats().processes).toBe(2);
+    } finally {
+      await renderer.close();
+    }
+    expect(await typstChildren()).toEqual([]);
   });
 
   it('rejects work after close', async () => {
