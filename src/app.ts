@@ -20,6 +20,7 @@ import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
 import { enforcePolicies, publicAccess } from './http/policy.ts';
 import type { Catalogues } from './i18n/index.ts';
+import { createPdfRenderer, type PdfRenderer } from './pdf/index.ts';
 import {
   type Assets,
   BadRequestPage,
@@ -36,6 +37,8 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   clock?: Clock;
   assets?: Assets;
+  /** Renders PDFs (the welcome kit); one is made, and closed with the app, when not given. */
+  pdf?: PdfRenderer;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
   collectProcessMetrics?: boolean;
 }
@@ -51,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const assets = deps.assets ?? loadAssets();
   const ui = createUi({ catalogues, assets, city: config.cityName });
+  const pdf = deps.pdf ?? createPdfRenderer();
 
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -183,7 +187,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(observabilityRoutes({ database, metrics }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
-  await app.register(directoryPageRoutes({ db: database.db, ui, clock, timeZone: config.timeZone }));
+  await app.register(
+    directoryPageRoutes({
+      db: database.db,
+      ui,
+      clock,
+      pdf,
+      timeZone: config.timeZone,
+      publicBaseUrl: config.publicBaseUrl,
+      emergencyNumber: config.emergencyNumber,
+    }),
+  );
+  if (!deps.pdf) app.addHook('onClose', () => pdf.close());
   await app.register(
     hsdsRoutes({ db: database.db, publicBaseUrl: config.publicBaseUrl, locales: catalogues.locales }),
   );

@@ -4,19 +4,24 @@ import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
-import { notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { PdfRenderError, type PdfRenderer } from '../../pdf/index.ts';
 import type { Ui } from '../../ui/index.ts';
 import { KIT_SECTIONS, KIT_TAXONOMY } from './demo.ts';
 import { DetailPage, SearchPage } from './directory.pages.tsx';
 import { viewDirectoryPages } from './directory.policy.ts';
 import { ACCESS_LABELS, loadCategories, loadKitServiceIds, loadServiceViews } from './directory.repo.ts';
 import { KitPage, type KitSection } from './kit.pages.tsx';
+import { kitPdfInput } from './kit.pdf.ts';
 import { MAX_QUERY_LENGTH, openState, searchServices } from './search.ts';
 
 export interface DirectoryPagesDeps {
   db: Db;
   ui: Ui;
   clock: Clock;
+  pdf: PdfRenderer;
+  publicBaseUrl: string;
+  emergencyNumber: string;
   /** IANA time zone of the city, for "open now". */
   timeZone: string;
 }
@@ -133,6 +138,35 @@ export function directoryPageRoutes(deps: DirectoryPagesDeps): FastifyPluginAsyn
           .type('text/html; charset=utf-8')
           .header('cache-control', 'public, max-age=300')
           .send(ui.render(KitPage({ ctx, sections })));
+      },
+    );
+
+    app.get(
+      '/:locale/kit.pdf',
+      { config: { policy: viewDirectoryPages }, schema: { hide: true, params: ZLocale } },
+      async (request, reply) => {
+        const locale = localeOf(request.params.locale);
+        const ctx = ui.context(locale, '/kit');
+        const input = kitPdfInput(ctx, await kitSections(db, locale), {
+          url: `${deps.publicBaseUrl}/${locale}/kit`,
+          now: deps.clock.now(),
+          emergencyNumber: deps.emergencyNumber,
+        });
+        let pdf: Uint8Array;
+        try {
+          pdf = await deps.pdf.renderPdf('kit', input);
+        } catch (error) {
+          if (error instanceof PdfRenderError) {
+            request.log.error({ error: { type: 'PdfRenderError', code: error.code } }, 'kit PDF failed');
+            throw new AppError('SERVICE_UNAVAILABLE', 503);
+          }
+          throw error;
+        }
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="welcome-kit-${locale}.pdf"`)
+          .header('cache-control', 'public, max-age=300')
+          .send(Buffer.from(pdf));
       },
     );
 
