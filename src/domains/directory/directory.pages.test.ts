@@ -65,3 +65,36 @@ describe('directory pages', () => {
     expect(res.body).toContain('value="&lt;script>alert(1)&lt;/script>"');
   });
 });
+
+describe('hostile directory content', () => {
+  it('shows names with markup and bidi overrides as plain text', async () => {
+    const t = await buildTestApp();
+    try {
+      const { writeFileSync, mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const path = await import('node:path');
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'hostile-')), 's.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          id: '0e000000-0000-4000-8000-000000000001',
+          name: '<script>alert(1)</script> Food \u202Ekrow\u202C bank',
+          description: '<img src=x onerror=alert(1)> Hot meals',
+          status: 'active',
+        }),
+      );
+      await importHsds(t.database.db, file, { locales: ['en'], defaultLocale: 'en' });
+      const page = await t.app.inject('/en/services/0e000000-0000-4000-8000-000000000001');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('<script>alert(1)');
+      expect(page.body).not.toContain('<img src=x');
+      expect(page.body).toContain('&lt;script>alert(1)&lt;/script> Food krow bank');
+      expect(page.body).not.toMatch(/[\u202A-\u202E\u2066-\u2069]krow/);
+      const list = await t.app.inject('/en/services?q=food');
+      expect(list.body).toContain('&lt;script>');
+      expect(list.body).not.toContain('\u202E');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -287,6 +287,20 @@ export function DetailPage({ ctx, service, openNow }: DetailPageProps) {
       <Shown ctx={ctx} text={service.name} as="h1" />
       {service.organizationName ? <p class="org">{service.organizationName}</p> : null}
       <Labels ctx={ctx} labels={service.labels} />
+      {[
+        ...new Set(
+          service.labels
+            .filter((l) => l.verifiedBy && l.verifiedAt)
+            .map((l) => `${l.verifiedBy}\u0000${l.verifiedAt}`),
+        ),
+      ].map((key) => {
+        const [who = '', date = ''] = key.split('\u0000');
+        return (
+          <p class="small" key={key}>
+            {t('services.labelsChecked', { who, date: dateFormat.format(new Date(date)) })}
+          </p>
+        );
+      })}
       {service.texts.alert ? (
         <p class="notice urgent">
           <Shown ctx={ctx} text={service.texts.alert} />

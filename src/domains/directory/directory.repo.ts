@@ -51,6 +51,14 @@ export interface ServiceView {
   lastVerified?: string;
 }
 
+/**
+ * Bidirectional control characters (U+202A–U+202E, U+2066–U+2069) in directory text could reorder the page
+ * around them (a name with U+202E reads backwards and drags what follows): pages show the text without them.
+ */
+export function displayText(text: string): string {
+  return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+}
+
 const SHOWN_FIELDS = [
   'name',
   'description',
@@ -112,8 +120,8 @@ export async function loadServiceViews(db: Db, ids: string[], locale: string): P
       const translation =
         lang === locale ? undefined : translations.find((t) => t.recordId === full.id && t.field === field);
       texts[field] = translation
-        ? { text: translation.value, lang: locale, origin: translation.origin }
-        : { text: value, lang };
+        ? { text: displayText(translation.value), lang: locale, origin: translation.origin }
+        : { text: displayText(value), lang };
     }
     const labels: Label[] = [];
     const categories: { code: string; name: string }[] = [];
@@ -144,7 +152,7 @@ export async function loadServiceViews(db: Db, ids: string[], locale: string): P
       name: texts.name ?? { text: full.id, lang },
       ...(texts.description ? { description: texts.description } : {}),
       texts,
-      ...(typeof organization?.name === 'string' ? { organizationName: organization.name } : {}),
+      ...(typeof organization?.name === 'string' ? { organizationName: displayText(organization.name) } : {}),
       labels,
       categories,
       ...(verifiedDates.length ? { lastVerified: verifiedDates.sort().at(-1) } : {}),

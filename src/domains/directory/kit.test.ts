@@ -25,6 +25,16 @@ describe('welcome kit, online and printable', () => {
     expect((await t.app.inject('/xx/kit')).statusCode).toBe(404);
   });
 
+  it('says on a service page who checked its labels, and when', async () => {
+    const res = await t.app.inject('/en/services/85c59a76-4a6e-442f-b344-598adc62c02a');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(
+      'These labels were checked by Ardvarna City Welcome Office on November 2, 2026.',
+    );
+    expect(res.body).toContain('No ID needed');
+    expect(res.body).toContain('You do not need an ID or any papers for this service.');
+  });
+
   for (const locale of ['en', 'ar', 'uk']) {
     it(`prints an A4 kit in ${locale} whose text can be extracted, with every section title`, async () => {
       const res = await t.app.inject(`/${locale}/kit.pdf`);
