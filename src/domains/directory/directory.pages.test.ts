@@ -38,8 +38,22 @@ describe('directory pages', () => {
     expect(past.statusCode).toBe(404);
   });
 
+  it('sorts by distance from a point, and keeps it while paging', async () => {
+    const res = await get('/en/services?q=legal&near=41.15,-8.61');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('name="near" value="41.15,-8.61"');
+    expect(res.body).toContain('Free legal advice for newcomers');
+  });
+
   it('refuses bad filters with a 400 page, not a 500', async () => {
-    for (const query of ['page=abc', 'label=not-a-label', `q=${'x'.repeat(201)}`, 'language=english!']) {
+    for (const query of [
+      'page=abc',
+      'label=not-a-label',
+      `q=${'x'.repeat(201)}`,
+      'language=english!',
+      'near=200,1',
+      'near=abc',
+    ]) {
       const res = await get(`/en/services?${query}`);
       expect(res.statusCode, query).toBe(400);
       expect(res.headers['content-type'], query).toMatch(/text\/html/);

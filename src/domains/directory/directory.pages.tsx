@@ -51,7 +51,15 @@ function Labels({ ctx, labels }: { ctx: PageContext; labels: Label[] }) {
 
 export interface SearchPageProps {
   ctx: PageContext;
-  query: { q?: string; category?: string; label: string[]; language?: string; open: boolean; page: number };
+  query: {
+    q?: string;
+    category?: string;
+    label: string[];
+    language?: string;
+    open: boolean;
+    near?: string;
+    page: number;
+  };
   categories: { code: string; name: string }[];
   languages: string[];
   results: ServiceView[];
@@ -67,6 +75,7 @@ function searchHref(ctx: PageContext, query: SearchPageProps['query'], page: num
   for (const l of query.label) params.append('label', l);
   if (query.language) params.set('language', query.language);
   if (query.open) params.set('open', '1');
+  if (query.near) params.set('near', query.near);
   if (page > 1) params.set('page', String(page));
   const qs = params.toString();
   return `${localePath(ctx.locale, '/services')}${qs ? `?${qs}` : ''}`;
@@ -89,6 +98,7 @@ export function SearchPage(props: SearchPageProps) {
         <span class="hint" id="q-hint">
           {t('home.search.hint')}
         </span>
+        {query.near ? <input type="hidden" name="near" value={query.near} /> : null}
         <div class="search-row">
           <input
             type="search"

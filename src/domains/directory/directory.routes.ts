@@ -44,6 +44,13 @@ const ZSearchQuery = z.object({
     .regex(/^([a-z]{2,3})?$/)
     .optional(),
   open: z.enum(['1', '']).optional(),
+  /** Nearest first from a point, `latitude,longitude` (e.g. from a neighbourhood link or the phone's location). */
+  near: z
+    .string()
+    .regex(/^-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?$/)
+    .transform((v) => v.split(',').map(Number) as [number, number])
+    .refine(([lat, lon]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+    .optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1),
 });
 
@@ -95,6 +102,7 @@ export function directoryPageRoutes(deps: DirectoryPagesDeps): FastifyPluginAsyn
           labels: query.label,
           languages: query.language ? [query.language] : undefined,
           openAt: query.open === '1' ? cityNow(deps.clock, deps.timeZone) : undefined,
+          near: query.near ? { latitude: query.near[0], longitude: query.near[1] } : undefined,
           statuses: ['active', 'temporarily closed'],
           page: query.page,
           perPage: PER_PAGE,
@@ -112,7 +120,7 @@ export function directoryPageRoutes(deps: DirectoryPagesDeps): FastifyPluginAsyn
         const ctx = ui.context(locale, '/services');
         const page = SearchPage({
           ctx,
-          query: { ...query, open: query.open === '1' },
+          query: { ...query, open: query.open === '1', near: query.near?.join(',') },
           categories,
           languages: languages.map((l) => l.code),
           results,
