@@ -5,8 +5,10 @@ import {
   exportHsds,
   ImportRejected,
   importHsds,
+  importHsdsTranslations,
   loadDemoCityIfEmpty,
   seedSyntheticDirectory,
+  TRANSLATION_ORIGINS,
 } from './domains/directory/index.ts';
 import { describeError } from './http/errors.ts';
 import { loadCatalogues } from './i18n/index.ts';
@@ -149,6 +151,12 @@ export function buildCli(): Command {
     )
     .argument('<path>', 'JSON file or directory with datapackage.json and CSV files')
     .option('--lang <lang>', 'language of the text (detected per record when absent)')
+    .option('--translation', 'the records are translations (into --lang) of records already in the directory')
+    .option(
+      '--origin <origin>',
+      'with --translation: who translated it (human, partner or machine)',
+      'partner',
+    )
     .action(importCommand);
   program
     .command('export-hsds')

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
+import { directoryTranslation, type TranslationOrigin } from './directory.schema.ts';
 import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
 import {
   detectLanguage,
@@ -11,7 +13,7 @@ import {
   parseHsdsSource,
   TEXT_TABLES,
 } from './hsds.import.ts';
-import { loadFullServices } from './hsds.read.ts';
+import { loadFullServices, TRANSLATABLE_FIELDS } from './hsds.read.ts';
 import {
   allRows,
   existingIds,
@@ -133,6 +135,80 @@ export async function importHsds(db: Db, source: string, options: ImportOptions)
     counts: Object.fromEntries([...flat.tables].map(([t, rows]) => [t, rows.size])),
     services: flat.tables.get('service')?.size ?? 0,
   };
+}
+
+export interface TranslationImportOptions {
+  /** The language the file's text is written in. */
+  lang: string;
+  origin: TranslationOrigin;
+}
+
+/**
+ * `arrival import-hsds <path> --lang L --translation`: the same records in another language. Their text fields
+ * become translations of records already in the directory (which stay as they are); all or nothing.
+ */
+export async function importHsdsTranslations(
+  db: Db,
+  source: string,
+  options: TranslationImportOptions,
+): Promise<{ translations: number }> {
+  const validator = hsdsValidator();
+  const { flat, problems } = parseHsdsSource(source, validator, hsdsFields(), readDataPackage());
+  const rows: (typeof directoryTranslation.$inferInsert)[] = [];
+  for (const [table, records] of flat.tables) {
+    const fields = TRANSLATABLE_FIELDS[table];
+    if (!fields) continue;
+    const found = await existingIds(db, table, [...records.keys()]);
+    for (const record of records.values()) {
+      if (!found.has(record.id)) {
+        const at = flat.sources.get(`${table}:${record.id}`);
+        problems.push({
+          file: at?.file ?? source,
+          row: at?.row ?? null,
+          field: `${table}.id`,
+          message: `${record.id} is not in the directory: import the original first`,
+        });
+        continue;
+      }
+      for (const field of fields) {
+        const value = record[field];
+        if (typeof value !== 'string' || value === '') continue;
+        rows.push({
+          tableName: table,
+          recordId: record.id,
+          field,
+          lang: options.lang,
+          value,
+          origin: options.origin,
+          reviewed: options.origin === 'human',
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ImportRejected(problems);
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      await tx
+        .insert(directoryTranslation)
+        .values(rows.slice(i, i + 500))
+        .onConflictDoUpdate({
+          target: [
+            directoryTranslation.tableName,
+            directoryTranslation.recordId,
+            directoryTranslation.field,
+            directoryTranslation.lang,
+          ],
+          set: {
+            value: sql`excluded.value`,
+            origin: sql`excluded.origin`,
+            reviewed: sql`excluded.reviewed`,
+            updatedAt: sql`now()`,
+          },
+        });
+    }
+    await reindexServices(tx, [...(flat.tables.get('service')?.keys() ?? [])]);
+  });
+  return { translations: rows.length };
 }
 
 /**

@@ -7,7 +7,7 @@ import { queryRows } from '../../db/rows.ts';
 import type { TestDatabase } from '../../db/testing.ts';
 import { freshDatabase } from '../../db/testing.ts';
 import { allRows } from './hsds.rows.ts';
-import { exportHsds, hsdsValidator, ImportRejected, importHsds } from './index.ts';
+import { exportHsds, hsdsValidator, ImportRejected, importHsds, importHsdsTranslations } from './index.ts';
 
 // The official HSDS 3.0 example (vendor/hsds examples, CC BY-SA 4.0).
 const EXAMPLE = path.join(import.meta.dirname, 'testdata/service_full.json');
@@ -193,5 +193,36 @@ describe('import-hsds and export-hsds', () => {
       { id: persian.id, content_lang: 'fa' },
       { id: ukrainian.id, content_lang: 'uk' },
     ]);
+  });
+});
+
+describe('import-hsds --translation', () => {
+  it('adds translations to records already in the directory, and the pages and API use them', async () => {
+    const t = await (await import('../../../test/app.ts')).buildTestApp();
+    try {
+      const original = example();
+      await importHsds(t.database.db, EXAMPLE, options);
+      const spanish = {
+        ...original,
+        name: 'Asesoramiento comunitario',
+        description: 'Servicios de asesoramiento.',
+      };
+      await importHsdsTranslations(t.database.db, writeJson(spanish), { lang: 'es', origin: 'partner' });
+      const api = (await t.app.inject(`/api/hsds/services/${original.id}?lang=es`)).json();
+      expect(api.name).toBe('Asesoramiento comunitario');
+      const english = (await t.app.inject(`/api/hsds/services/${original.id}`)).json();
+      expect(english.name).toBe('Community Counselling');
+      const page = await t.app.inject(`/es/services/${original.id}`);
+      expect(page.body).toContain('lang="es" dir="ltr">Asesoramiento comunitario');
+      const found = await t.app.inject('/api/hsds/services?search=asesoramiento');
+      expect(found.json().contents.map((s: { id: string }) => s.id)).toContain(original.id);
+      const unknown = { ...original, id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0999' };
+      const error = await rejection(
+        importHsdsTranslations(t.database.db, writeJson(unknown), { lang: 'es', origin: 'partner' }),
+      );
+      expect(error.problems[0]?.message).toMatch(/not in the directory/);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,6 +1,13 @@
 export { buildDemoCity, KIT_SECTIONS, KIT_TAXONOMY, loadDemoCityIfEmpty, stableUuid } from './demo.ts';
 export { type DirectoryPagesDeps, directoryPageRoutes } from './directory.routes.ts';
-export { exportHsds, hsdsValidator, type ImportSummary, importHsds } from './directory.service.ts';
+export { TRANSLATION_ORIGINS } from './directory.schema.ts';
+export {
+  exportHsds,
+  hsdsValidator,
+  type ImportSummary,
+  importHsds,
+  importHsdsTranslations,
+} from './directory.service.ts';
 export { type ImportProblem, ImportRejected } from './hsds.import.ts';
 export { type HsdsApiDeps, hsdsRoutes } from './hsds.routes.ts';
 export { buildSyntheticDirectory, seedSyntheticDirectory } from './synthetic.ts';
