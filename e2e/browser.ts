@@ -85,3 +85,13 @@ export async function axeViolations(page: Page): Promise<string[]> {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
 }
+
+/** Bytes on the wire for a cold load: headers plus (compressed) bodies of every response. */
+export async function transferredBytes(page: Page, url: string): Promise<number> {
+  const sizes: Promise<number>[] = [];
+  page.on('requestfinished', (request) => {
+    sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+}

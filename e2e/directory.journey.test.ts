@@ -6,17 +6,8 @@ import {
   type JourneyServer,
   launchChromium,
   startJourneyServer,
+  transferredBytes,
 } from './browser.ts';
-
-/** Bytes on the wire for a cold load: headers plus (compressed) bodies of every response. */
-async function transferredBytes(page: Page, url: string): Promise<number> {
-  const sizes: Promise<number>[] = [];
-  page.on('requestfinished', (request) => {
-    sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-}
 
 async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -6,17 +6,8 @@ import {
   type JourneyServer,
   launchChromium,
   startJourneyServer,
+  transferredBytes,
 } from './browser.ts';
-
-/** Bytes on the wire for a cold load: headers plus (compressed) bodies of every response. */
-async function transferredBytes(page: Page, url: string): Promise<number> {
-  const requests: Promise<number>[] = [];
-  page.on('requestfinished', (request) => {
-    requests.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return (await Promise.all(requests)).reduce((a, b) => a + b, 0);
-}
 
 /** Interactive elements smaller than 24×24 CSS px (WCAG 2.2 SC 2.5.8), leaving out links inside running text. */
 async function smallTargets(page: Page): Promise<string[]> {

@@ -5,7 +5,7 @@ import { type PageContext, renderDocument } from './layout.tsx';
 
 export { type Assets, loadAssets } from './assets.ts';
 export { BadRequestPage, NotFoundPage, ServerErrorPage } from './error-pages.tsx';
-export { Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
+export { dirOf, Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
 
 export interface Ui {
   readonly catalogues: Catalogues;

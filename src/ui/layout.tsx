@@ -15,6 +15,13 @@ export interface PageContext {
   pathInLocale: string;
 }
 
+/** Scripts written right to left, by language code (for text whose language is not the page's). */
+const RTL_LANGUAGES = new Set(['ar', 'fa', 'ps', 'ur', 'he', 'yi', 'ckb', 'sd', 'ug', 'dv']);
+
+export function dirOf(lang: string): 'ltr' | 'rtl' {
+  return RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
+}
+
 export function localePath(locale: string, pathInLocale = '/'): string {
   return `/${locale}${pathInLocale.startsWith('/') ? pathInLocale : `/${pathInLocale}`}`;
 }

@@ -1,10 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { Layout, localePath, type PageContext } from '../../ui/index.ts';
+import { dirOf, Layout, localePath, type PageContext } from '../../ui/index.ts';
 import { ACCESS_LABELS, type Label, type ServiceView, type ShownText } from './directory.repo.ts';
 import type { HsdsRow } from './hsds.flatten.ts';
-
-const RTL = new Set(['ar', 'fa', 'ps', 'ur', 'he']);
-const dirOf = (lang: string) => (RTL.has(lang) ? 'rtl' : 'ltr');
 
 /** A text in its own language: `lang` (and `dir`) on the element, and a note when a machine translated it. */
 function Shown({

@@ -6,6 +6,7 @@ import type { Db } from '../../db/driver.ts';
 import { directoryTranslation, type TranslationOrigin } from './directory.schema.ts';
 import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
 import {
+  type DataPackage,
   detectLanguage,
   foreignKeys,
   type ImportProblem,
@@ -24,20 +25,6 @@ import {
 } from './hsds.rows.ts';
 import { createHsdsValidator, HSDS_DIR, type HsdsValidator } from './hsds.schemas.ts';
 import { reindexServices } from './search.index.ts';
-
-interface DataPackage {
-  resources: {
-    name: string;
-    path: string;
-    schema: {
-      fields: { name: string; type: string }[];
-      foreignKeys?: {
-        fields: string | string[];
-        reference: { resource: string; fields: string | string[] };
-      }[];
-    };
-  }[];
-}
 
 let cachedValidator: HsdsValidator | undefined;
 /** The compiled HSDS schemas (compiling them takes a moment, so once per process). */

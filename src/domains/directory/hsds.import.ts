@@ -41,7 +41,8 @@ export const TEXT_TABLES = new Set([
   'taxonomy_term',
 ]);
 
-interface DataPackage {
+/** The HSDS tabular data package (vendor/hsds/datapackage.json), as far as Arrival reads it. */
+export interface DataPackage {
   resources: {
     name: string;
     path: string;

@@ -1,4 +1,4 @@
-import { Layout, localePath, type PageContext } from '../../ui/index.ts';
+import { dirOf, Layout, localePath, type PageContext } from '../../ui/index.ts';
 import type { KIT_SECTIONS } from './demo.ts';
 import type { ServiceView } from './directory.repo.ts';
 import type { HsdsRow } from './hsds.flatten.ts';
@@ -7,8 +7,6 @@ export interface KitSection {
   id: (typeof KIT_SECTIONS)[number];
   services: ServiceView[];
 }
-
-const RTL = new Set(['ar', 'fa', 'ps', 'ur', 'he']);
 
 export function firstPhone(service: ServiceView): string | undefined {
   const phones = (service.full.phones as HsdsRow[] | undefined) ?? [];
@@ -49,7 +47,7 @@ export function KitPage({ ctx, sections }: { ctx: PageContext; sections: KitSect
                   <a
                     href={localePath(ctx.locale, `/services/${encodeURIComponent(s.id)}`)}
                     lang={s.name.lang}
-                    dir={RTL.has(s.name.lang) ? 'rtl' : 'ltr'}
+                    dir={dirOf(s.name.lang)}
                   >
                     {s.name.text}
                   </a>

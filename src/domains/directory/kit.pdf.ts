@@ -1,10 +1,8 @@
 import type { TKitPdfInput } from '../../pdf/index.ts';
-import type { PageContext } from '../../ui/index.ts';
+import { dirOf, type PageContext } from '../../ui/index.ts';
 import { DAYS } from './directory.pages.tsx';
 import type { HsdsRow } from './hsds.flatten.ts';
 import { firstPhone, type KitSection } from './kit.pages.tsx';
-
-const RTL = new Set(['ar', 'fa', 'ps', 'ur', 'he']);
 
 /** Opening hours as a short line in the page's language: "Mon, Tue, Wed 09:00–17:00; Thu 17:00–19:00". */
 export function hoursLine(locale: string, schedules: HsdsRow[]): string | undefined {
@@ -63,7 +61,7 @@ export function kitPdfInput(
         return {
           name: s.name.text,
           lang: s.name.lang,
-          dir: RTL.has(s.name.lang) ? 'rtl' : 'ltr',
+          dir: dirOf(s.name.lang),
           ...(description
             ? {
                 description:
