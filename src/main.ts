@@ -73,14 +73,32 @@ async function withRuntime<T>(run: (runtime: Runtime, cfg: Config) => Promise<T>
   }
 }
 
-async function importCommand(source: string, options: { lang?: string }): Promise<void> {
+async function importCommand(
+  source: string,
+  options: { lang?: string; translation?: boolean; origin: string },
+): Promise<void> {
+  if (options.lang && !/^[a-z]{2,3}$/.test(options.lang)) {
+    throw new ImportRejected([
+      { file: '--lang', row: null, field: 'lang', message: 'must be a language code such as en' },
+    ]);
+  }
+  const origin = TRANSLATION_ORIGINS.find((o) => o === options.origin);
+  if (options.translation && (!options.lang || !origin)) {
+    console.error(
+      `arrival: --translation needs --lang, and --origin one of ${TRANSLATION_ORIGINS.join(', ')}`,
+    );
+    process.exit(EXIT_USAGE);
+  }
   await withRuntime(async (runtime, cfg) => {
-    const catalogues = loadCatalogues(cfg.defaultLocale);
-    if (options.lang && !/^[a-z]{2,3}$/.test(options.lang)) {
-      throw new ImportRejected([
-        { file: '--lang', row: null, field: 'lang', message: 'must be a language code such as en' },
-      ]);
+    if (options.translation && options.lang && origin) {
+      const { translations } = await importHsdsTranslations(runtime.database.db, source, {
+        lang: options.lang,
+        origin,
+      });
+      console.log(`Imported ${translations} translated text(s) in ${options.lang} (${origin}).`);
+      return;
     }
+    const catalogues = loadCatalogues(cfg.defaultLocale);
     const summary = await importHsds(runtime.database.db, source, {
       lang: options.lang,
       locales: catalogues.locales,

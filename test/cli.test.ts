@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,3 +123,42 @@ if (process.env.DATABASE_URL)
       }
     });
   });
+
+describe('arrival import-hsds and export-hsds', () => {
+  const example = path.resolve('src/domains/directory/testdata/service_full.json');
+
+  it('imports, imports a translation, exports, and refuses bad input with every problem and exit 1', async () => {
+    const db = await freshServerDatabase();
+    const env = { ...db.env, ARRIVAL_MASTER_KEY: KEY, DATA_DIR: path.join(tempDir(), 'data') };
+    try {
+      const imported = await runCli(['import-hsds', example], env);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toContain('Imported 1 service(s).');
+
+      const bad = path.join(tempDir(), 'bad.json');
+      writeFileSync(bad, JSON.stringify([{ id: 'not-a-uuid', status: 'active' }]));
+      const refused = await runCli(['import-hsds', bad], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/bad\.json:1 {2}id {2}must match format "uuid"/);
+      expect(refused.stderr).toMatch(/bad\.json:1 {2}name {2}is required/);
+
+      const noLang = await runCli(['import-hsds', example, '--translation'], env);
+      expect(noLang.code).toBe(2);
+      const spanish = await runCli(
+        ['import-hsds', example, '--translation', '--lang', 'es', '--origin', 'human'],
+        env,
+      );
+      expect(spanish.code, spanish.stderr).toBe(0);
+      expect(spanish.stdout).toMatch(/Imported \d+ translated text\(s\) in es \(human\)/);
+
+      const out = path.join(tempDir(), 'export');
+      const exported = await runCli(['export-hsds', out], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(existsSync(path.join(out, 'services.json'))).toBe(true);
+      const again = await runCli(['export-hsds', out], env);
+      expect(again.code).toBe(1);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
+});

@@ -7,7 +7,7 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('message', (event) => {
   const data = event.data;
-  if (!data || data.type !== 'keep' || !Array.isArray(data.urls)) return;
+  if (data?.type !== 'keep' || !Array.isArray(data.urls)) return;
   const urls = data.urls.filter((u) => typeof u === 'string' && u.startsWith('/') && !u.startsWith('//'));
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(urls)));
 });
