@@ -23,7 +23,7 @@ const ZEnv = z.object({
     .string()
     .regex(/^[a-z]{2,3}$/, 'must be a bare language code such as en')
     .default('en'),
-  ARRIVAL_CITY_NAME: z.string().min(1).max(80).default('Demo City'),
+  ARRIVAL_CITY_NAME: z.string().min(1).max(80).optional(),
   ARRIVAL_TIMEZONE: z
     .string()
     .refine((zone) => {
@@ -41,6 +41,9 @@ const ZEnv = z.object({
     .default('112'),
 });
 
+/** The name of the fictional city whose directory `ARRIVAL_DEMO=1` loads (src/domains/directory/demo). */
+export const DEMO_CITY_NAME = 'Ardvarna';
+
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -54,6 +57,7 @@ export interface Config {
   demo: boolean | undefined;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   defaultLocale: string;
+  /** The city's name; unset, the demo city's name when the demo is loaded, else "Demo City". */
   cityName: string;
   emergencyNumber: string;
   /** The city's IANA time zone: opening hours are in it. */
@@ -98,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.ARRIVAL_DEMO === undefined ? undefined : e.ARRIVAL_DEMO === '1',
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.ARRIVAL_DEFAULT_LOCALE,
-    cityName: e.ARRIVAL_CITY_NAME,
+    cityName: e.ARRIVAL_CITY_NAME ?? (e.ARRIVAL_DEMO === '1' ? DEMO_CITY_NAME : 'Demo City'),
     emergencyNumber: e.ARRIVAL_EMERGENCY_NUMBER,
     timeZone: e.ARRIVAL_TIMEZONE,
   };

@@ -78,3 +78,13 @@ describe(`search filters on the demo city (${process.env.DATABASE_URL ? 'Postgre
     expect(page.total).toBeGreaterThan(0);
   });
 });
+
+describe('demo city name', () => {
+  it('is the one the configuration uses when the demo is loaded', async () => {
+    const { DEMO_CITY_NAME, loadConfig } = await import('../../config.ts');
+    const { buildDemoCity } = await import('./demo.ts');
+    expect(buildDemoCity(loadCatalogues('en')).city.name).toBe(DEMO_CITY_NAME);
+    expect(loadConfig({ ARRIVAL_DEMO: '1' }).cityName).toBe(DEMO_CITY_NAME);
+    expect(loadConfig({ ARRIVAL_DEMO: '1', ARRIVAL_CITY_NAME: 'Sfax' }).cityName).toBe('Sfax');
+  });
+});
