@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { startServerProcess } from '../test/process.ts';
@@ -89,9 +89,12 @@ export async function axeViolations(page: Page): Promise<string[]> {
 /** Bytes on the wire for a cold load: headers plus (compressed) bodies of every response. */
 export async function transferredBytes(page: Page, url: string): Promise<number> {
   const sizes: Promise<number>[] = [];
-  page.on('requestfinished', (request) => {
+  const onFinished = (request: Request) => {
     sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
-  });
+  };
+  page.on('requestfinished', onFinished);
   await page.goto(url, { waitUntil: 'load' });
+  // Later requests (a service worker's, say) are not part of this load, and may outlive the page.
+  page.off('requestfinished', onFinished);
   return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
 }
