@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/driver.ts';
+import { registerAuditMetrics } from './domains/audit/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metrics],
   });
+  registerAuditMetrics(metrics, database.db);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { verifyAuditLog } from './domains/audit/index.ts';
 import { describeError } from './http/errors.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
@@ -53,6 +54,24 @@ async function migrate(): Promise<void> {
   console.log('Migrations applied.');
 }
 
+/** `arrival audit verify`: exit 0 when the chain is intact, 1 naming the first row that breaks it. */
+async function auditVerify(): Promise<void> {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.logLevel });
+  const runtime = await openRuntime(cfg, logger);
+  try {
+    const verdict = await verifyAuditLog(runtime.database.db);
+    if (verdict.intact) {
+      console.log(`audit log intact: ${verdict.length} rows, head ${verdict.head}`);
+    } else {
+      console.log(`audit log broken at seq ${verdict.brokenAtSeq} (${verdict.reason})`);
+      process.exitCode = EXIT_FAILED;
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
 function listLocales(): void {
   const catalogues = loadCatalogues(config().defaultLocale);
   for (const c of catalogues.all()) {
@@ -73,6 +92,12 @@ export function buildCli(): Command {
     .option('--demo-default', 'load the demo city unless ARRIVAL_DEMO is set (used by npm start)')
     .action(start);
   program.command('migrate').description('Apply pending database migrations').action(migrate);
+  program
+    .command('audit')
+    .description('Audit log tools')
+    .command('verify')
+    .description('Recompute the audit hash chain: exit 0 intact, 1 broken (naming the first bad row)')
+    .action(auditVerify);
   program
     .command('locales')
     .description('List the languages and whether each was reviewed')
