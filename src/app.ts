@@ -11,6 +11,12 @@ import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/driver.ts';
+import {
+  type AccountsDeps,
+  accountsRoutes,
+  resolveSession,
+  sessionCookieFor,
+} from './domains/accounts/index.ts';
 import { registerAuditMetrics } from './domains/audit/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -28,6 +34,8 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   clock?: Clock;
   assets?: Assets;
+  /** Login attempts allowed per source address per minute (default 30). */
+  loginRateLimitPerMinute?: number;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
   collectProcessMetrics?: boolean;
 }
@@ -88,7 +96,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  enforcePolicies(app);
+  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
+  const sessionCookie = sessionCookieFor(config.publicBaseUrl);
+  enforcePolicies(app, {
+    resolveActor: async (request) => {
+      const token = request.cookies[sessionCookie.name];
+      return token ? resolveSession(accounts, token) : undefined;
+    },
+  });
   await registerOpenApi(app, { publicBaseUrl: config.publicBaseUrl, version: APP_VERSION });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -164,6 +179,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(observabilityRoutes({ database, metrics }));
+  await app.register(
+    accountsRoutes({
+      ...accounts,
+      cookie: sessionCookie,
+      loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
+    }),
+  );
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(openApiRoutes(ui));
 

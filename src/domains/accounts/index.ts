@@ -1,0 +1,24 @@
+export {
+  type AccountsRouteDeps,
+  accountsRoutes,
+  clearSessionCookie,
+  logInAndSetCookie,
+  type SessionCookie,
+  sessionCookieFor,
+} from './accounts.routes.ts';
+export {
+  loginThrottle,
+  memberships,
+  organisations,
+  recoveryCodes,
+  sessions,
+  users,
+} from './accounts.schema.ts';
+export {
+  type AccountsDeps,
+  type ProvisionedUser,
+  provisionUser,
+  resolveSession,
+  roleNeedsTotp,
+} from './accounts.service.ts';
+export { totpCodeAt } from './accounts.totp.ts';
