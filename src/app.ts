@@ -17,7 +17,7 @@ import {
   resolveSession,
   sessionCookieFor,
 } from './domains/accounts/index.ts';
-import { registerAuditMetrics } from './domains/audit/index.ts';
+import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
@@ -186,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
     }),
   );
+  await app.register(auditRoutes({ db: database.db, clock }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(openApiRoutes(ui));
 

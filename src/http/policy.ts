@@ -50,9 +50,20 @@ export interface Policy {
   authorize(request: FastifyRequest, actor: StaffActor | undefined): Promise<void> | void;
 }
 
+/** One registered route and its policy: the authorization matrix test walks these. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  policy: Policy;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     policy?: Policy;
+  }
+  interface FastifyInstance {
+    /** Every route registered so far, with its policy (HEAD twins of GET routes left out). */
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     /** Set for staff routes once the policy let the request through. */
@@ -114,9 +125,14 @@ function sameToken(a: string, b: string): boolean {
  * token (403 `CSRF_INVALID`). This runs in preValidation, after the body is parsed, so form fields are there.
  */
 export function enforcePolicies(app: FastifyInstance, options: { resolveActor: ActorResolver }): void {
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
   app.addHook('onRoute', (route) => {
     const policy = route.config?.policy;
     if (!policy) throw new MissingPolicyError(route.method, route.url);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') table.push({ method, url: route.url, policy });
+    }
     // The OpenAPI security of an operation follows from its policy, so the two cannot disagree.
     route.schema = {
       ...route.schema,

@@ -1,4 +1,5 @@
 import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 
 /**
  * One append-only chain per deployment (DESIGN.md "Staff API details"): rows are ordered by `seq`, and each
@@ -28,3 +29,24 @@ export const auditLog = pgTable(
     index('audit_log_object_idx').on(t.objectType, t.objectId),
   ],
 );
+
+// ---- JSON API shapes ----
+
+const ZToken = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/);
+
+/** Filters of the audit viewer and its CSV export. `to` is exclusive; dates are ISO 8601. */
+export const ZAuditQuery = z.object({
+  actor: z.uuid().optional(),
+  organisation: z.uuid().optional(),
+  action: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.]{0,99}$/)
+    .optional(),
+  objectType: ZToken.optional(),
+  objectId: ZToken.optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type TAuditQuery = z.infer<typeof ZAuditQuery>;

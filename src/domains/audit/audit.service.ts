@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor, Tx } from '../../db/driver.ts';
+import type { Clock } from '../../clock.ts';
+import type { Db, Executor, Tx } from '../../db/driver.ts';
+import type { StaffActor } from '../../http/policy.ts';
 import { type ChainVerdict, ChainVerifier, chainRow } from './audit.chain.ts';
-import { findChainHead, insertAuditRow, listChainPage, lockChainHead } from './audit.repo.ts';
+import {
+  type AuditFilter,
+  findChainHead,
+  insertAuditRow,
+  listChainPage,
+  lockChainHead,
+  searchAuditRows,
+} from './audit.repo.ts';
+import type { TAuditQuery } from './audit.schema.ts';
 
 /** Who acted: a staff member acting for one organisation in one role, or nobody (the system, a CLI). */
 export interface AuditActor {
@@ -86,4 +96,88 @@ export async function verifyAuditLog(db: Executor, pageSize = 1000): Promise<Cha
 export async function auditChainHead(db: Executor): Promise<{ length: number; hash: string | null }> {
   const head = await findChainHead(db);
   return { length: head?.seq ?? 0, hash: head?.hash ?? null };
+}
+
+/** One page of the audit viewer, newest first; `nextBefore` continues it. */
+export async function findAuditEntries(db: Executor, query: TAuditQuery) {
+  const entries = await searchAuditRows(db, filterOf(query), { limit: query.limit, beforeSeq: query.before });
+  const last = entries.at(-1);
+  return { entries, nextBefore: entries.length === query.limit && last ? last.seq : null };
+}
+
+function filterOf(query: Omit<TAuditQuery, 'limit' | 'before'>): AuditFilter {
+  return {
+    ...(query.actor ? { actorUserId: query.actor } : {}),
+    ...(query.organisation ? { organisationId: query.organisation } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.objectType ? { objectType: query.objectType } : {}),
+    ...(query.objectId ? { objectId: query.objectId } : {}),
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+  };
+}
+
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actor_user_id',
+  'actor_organisation_id',
+  'actor_role',
+  'action',
+  'object_type',
+  'object_id',
+  'purpose',
+  'request_id',
+  'prev_hash',
+  'hash',
+] as const;
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+
+/** RFC 4180 field; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The filtered log as CSV (RFC 4180, CRLF), oldest first; the export itself is audited. */
+export async function exportAuditCsv(
+  deps: { db: Db; clock: Clock },
+  actor: StaffActor,
+  query: Omit<TAuditQuery, 'limit' | 'before'>,
+  requestId: string,
+): Promise<string> {
+  return deps.db.transaction(async (tx) => {
+    const rows = (await searchAuditRows(tx, filterOf(query), { limit: AUDIT_EXPORT_MAX_ROWS })).reverse();
+    await recordAudit(tx, {
+      at: deps.clock.now(),
+      actor: { userId: actor.userId, organisationId: actor.organisationId, role: actor.role },
+      action: 'audit.exported',
+      objectType: 'audit_log',
+      requestId,
+    });
+    const lines = [CSV_COLUMNS.join(',')];
+    for (const r of rows) {
+      lines.push(
+        [
+          r.seq,
+          r.at.toISOString(),
+          r.actorUserId,
+          r.actorOrganisationId,
+          r.actorRole,
+          r.action,
+          r.objectType,
+          r.objectId,
+          r.purpose,
+          r.requestId,
+          r.prevHash,
+          r.hash,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  });
 }
