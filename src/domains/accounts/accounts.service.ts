@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-import type { Db } from '../../db/driver.ts';
+import type { Db, Tx } from '../../db/driver.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Role, StaffActor } from '../../http/policy.ts';
 import { type AuditActor, recordAudit } from '../audit/index.ts';
@@ -233,56 +233,65 @@ export async function logIn(deps: AccountsDeps, input: LoginInput, ctx: RequestC
     : memberships[0];
   if (!chosen) return fail('INVALID_CREDENTIALS');
 
-  const token = randomBytes(32).toString('base64url');
-  const sessionId = randomUUID();
-  const accepted = await db.transaction(async (tx) => {
+  const opened = await db.transaction(async (tx) => {
     if (needsTotp) {
       const secondFactorOk = await acceptSecondFactor(tx, active, input.totp ?? '', now);
-      if (!secondFactorOk) return false;
+      if (!secondFactorOk) return undefined;
     }
     await repo.clearThrottle(tx, key);
-    await repo.insertSession(tx, {
-      id: sessionId,
-      tokenHash: hashSessionToken(token),
-      userId: active.id,
-      organisationId: chosen.organisationId,
-      role: chosen.role,
-      createdAt: now,
-      lastSeenAt: now,
-      endedAt: null,
-    });
-    await recordAudit(tx, {
-      at: now,
-      actor: { userId: active.id, organisationId: chosen.organisationId, role: chosen.role },
-      action: 'auth.login',
-      objectType: 'session',
-      objectId: sessionId,
-      requestId: ctx.requestId,
-    });
-    return true;
+    return openSession(tx, now, { id: active.id, email: active.email }, chosen, ctx);
   });
-  if (!accepted) return fail('TOTP_INVALID');
+  if (!opened) return fail('TOTP_INVALID');
+  return opened;
+}
+
+/**
+ * Opens a new session (a fresh random token: a session id is never taken from the browser, so it cannot be
+ * fixed by someone else) and audits the login, inside the caller's transaction.
+ */
+export async function openSession(
+  tx: Tx,
+  now: Date,
+  user: { id: string; email: string },
+  membership: repo.MembershipView,
+  ctx: RequestContext,
+): Promise<LoggedIn> {
+  const token = randomBytes(32).toString('base64url');
+  const sessionId = randomUUID();
+  await repo.insertSession(tx, {
+    id: sessionId,
+    tokenHash: hashSessionToken(token),
+    userId: user.id,
+    organisationId: membership.organisationId,
+    role: membership.role,
+    createdAt: now,
+    lastSeenAt: now,
+    endedAt: null,
+  });
+  await recordAudit(tx, {
+    at: now,
+    actor: { userId: user.id, organisationId: membership.organisationId, role: membership.role },
+    action: 'auth.login',
+    objectType: 'session',
+    objectId: sessionId,
+    requestId: ctx.requestId,
+  });
   return {
     token,
     actor: {
       sessionId,
-      userId: active.id,
-      email: active.email,
-      organisationId: chosen.organisationId,
-      organisationName: chosen.organisationName,
-      role: chosen.role,
+      userId: user.id,
+      email: user.email,
+      organisationId: membership.organisationId,
+      organisationName: membership.organisationName,
+      role: membership.role,
       csrfToken: csrfTokenFor(token),
     },
   };
 }
 
 /** A 6-digit TOTP code (each accepted once) or an unused recovery code (then used up). */
-async function acceptSecondFactor(
-  tx: Parameters<Parameters<Db['transaction']>[0]>[0],
-  user: repo.UserRow,
-  code: string,
-  now: Date,
-): Promise<boolean> {
+async function acceptSecondFactor(tx: Tx, user: repo.UserRow, code: string, now: Date): Promise<boolean> {
   if (user.totpSecret) {
     const step = checkTotp(user.totpSecret, code, now, user.totpLastStep);
     if (step !== undefined) return repo.advanceTotpStep(tx, user.id, step);

@@ -16,6 +16,7 @@ export {
 } from './accounts.schema.ts';
 export {
   type AccountsDeps,
+  openSession,
   type ProvisionedUser,
   provisionUser,
   resolveSession,
