@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
@@ -19,7 +20,8 @@ import {
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
+import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
@@ -34,6 +36,10 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   clock?: Clock;
   assets?: Assets;
+  /** Where email goes; by default a transport for SMTP_URL, or none (messages wait in the outbox). */
+  mailTransport?: Transporter;
+  /** How often the outbox looks for due retries (ms; default 30 s; 0 = only after commits and by hand). */
+  outboxPollMs?: number;
   /** Login attempts allowed per source address per minute (default 30). */
   loginRateLimitPerMinute?: number;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
@@ -97,6 +103,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
+  const mailTransport =
+    deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
+  if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');
+  const outbox = createOutboxWorker({
+    db: database.db,
+    clock,
+    catalogues,
+    transport: mailTransport,
+    from: config.mailFrom,
+    pollMs: deps.outboxPollMs ?? 30_000,
+    onError: (error) => app.log.error({ error: describeError(error) }, 'outbox delivery failed'),
+  });
+  app.addHook('onClose', () => outbox.stop());
+  app.decorate('outbox', outbox);
   const sessionCookie = sessionCookieFor(config.publicBaseUrl);
   enforcePolicies(app, {
     resolveActor: async (request) => {
@@ -184,6 +204,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...accounts,
       cookie: sessionCookie,
       loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
+      outbox,
+      publicBaseUrl: config.publicBaseUrl,
+      locale: config.defaultLocale,
     }),
   );
   await app.register(auditRoutes({ db: database.db, clock }));
@@ -197,5 +220,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock;
+    outbox: OutboxWorker;
   }
 }

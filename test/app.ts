@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Transporter } from 'nodemailer';
 import { buildApp } from '../src/app.ts';
 import { type Clock, fixedClock } from '../src/clock.ts';
 import { type Config, loadConfig } from '../src/config.ts';
@@ -28,6 +29,7 @@ export async function buildTestApp(
     extend?: (app: FastifyInstance) => void;
     clock?: ReturnType<typeof fixedClock>;
     loginRateLimitPerMinute?: number;
+    mailTransport?: Transporter;
   } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase();
@@ -48,6 +50,9 @@ export async function buildTestApp(
     logger,
     clock: clock as Clock,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
+    // Tests send mail by calling app.outbox.flush(), never on a timer.
+    outboxPollMs: 0,
+    ...(options.mailTransport ? { mailTransport: options.mailTransport } : {}),
   });
   options.extend?.(app);
   await app.ready();

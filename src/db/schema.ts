@@ -2,6 +2,7 @@
 // (a domain's schema file may also hold its Zod schemas, which are no tables).
 // Migrations are generated from it (`npm run db:generate`) and committed under src/db/migrations.
 export {
+  invitations,
   loginThrottle,
   memberships,
   organisations,
@@ -10,3 +11,4 @@ export {
   users,
 } from '../domains/accounts/accounts.schema.ts';
 export { auditLog } from '../domains/audit/audit.schema.ts';
+export { outbox } from '../domains/notify/notify.schema.ts';

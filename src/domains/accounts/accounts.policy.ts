@@ -9,3 +9,5 @@ export const viewOrganisations = staffPolicy('organisations.view', ['city_admin'
 export const createOrganisations = staffPolicy('organisations.create', ['city_admin']);
 /** Members of an organisation: a city admin for any, an organisation admin for their own (else 404). */
 export const manageMembers = staffPolicy('organisations.members', ['city_admin', 'org_admin']);
+/** Accepting an invitation: the link's token is the credential. Rate limited per source. */
+export const acceptInvitationPolicy = { ...publicAccess, name: 'invitations.accept' };

@@ -4,15 +4,15 @@ import { z } from 'zod';
 import { ZErrorBody } from '../../http/errors.ts';
 import { actorOf, type StaffActor } from '../../http/policy.ts';
 import {
+  acceptInvitationPolicy,
   createOrganisations,
   logInPolicy,
   manageMembers,
   ownSession,
   viewOrganisations,
 } from './accounts.policy.ts';
-import { ZLogin, ZRole, ZSessionInfo } from './accounts.schema.ts';
+import { ZInvitationAccept, ZInvitationCreate, ZLogin, ZRole, ZSessionInfo } from './accounts.schema.ts';
 import {
-  type AccountsDeps,
   createOrganisation,
   disableUser,
   endOwnSession,
@@ -24,6 +24,7 @@ import {
   logOut,
   resolveSession,
 } from './accounts.service.ts';
+import { acceptInvitation, type InvitationDeps, inviteUser } from './invitations.service.ts';
 
 export interface SessionCookie {
   /** `__Host-arrival_session` over https, `arrival_session` over plain http (a `__Host-` cookie needs Secure). */
@@ -36,7 +37,7 @@ export function sessionCookieFor(publicBaseUrl: string): SessionCookie {
   return { name: secure ? '__Host-arrival_session' : 'arrival_session', secure };
 }
 
-export interface AccountsRouteDeps extends AccountsDeps {
+export interface AccountsRouteDeps extends InvitationDeps {
   cookie: SessionCookie;
   /** Login attempts per source address per minute (on top of the per-account lockout). */
   loginRateLimitPerMinute?: number;
@@ -266,6 +267,64 @@ export function accountsRoutes(deps: AccountsRouteDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         await disableUser(deps, actorOf(request), request.params.id, { requestId: request.id });
         return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v1/organisations/:id/invitations',
+      {
+        config: { policy: manageMembers },
+        schema: {
+          tags: ['staff'],
+          summary:
+            'Invite someone by email to join an organisation in a role (a single-use link, valid 7 days)',
+          params: ZIdParams,
+          body: ZInvitationCreate,
+          response: {
+            201: z.object({ id: z.uuid(), email: z.string(), role: ZRole, expiresAt: z.date() }),
+            409: ZErrorBody,
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const created = await inviteUser(deps, actorOf(request), request.params.id, request.body, {
+          requestId: request.id,
+        });
+        return reply.status(201).send(created);
+      },
+    );
+
+    app.post(
+      '/api/v1/invitations/accept',
+      {
+        config: {
+          policy: acceptInvitationPolicy,
+          rateLimit: { max: deps.loginRateLimitPerMinute ?? 30, timeWindow: '1 minute' },
+        },
+        schema: {
+          tags: ['staff'],
+          summary: 'Accept an invitation: choose a password; get the TOTP enrolment where the role needs it',
+          description:
+            'An unknown token → 404 `NOT_FOUND`; a used one → 410 `INVITATION_USED`; an expired one → 410 ' +
+            '`INVITATION_EXPIRED`. A refused request changes nothing.',
+          body: ZInvitationAccept,
+          response: {
+            201: z.object({
+              userId: z.uuid(),
+              organisationId: z.uuid(),
+              email: z.string(),
+              totp: z.object({ uri: z.string(), recoveryCodes: z.array(z.string()) }).optional(),
+            }),
+            409: ZErrorBody,
+            410: ZErrorBody,
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const accepted = await acceptInvitation(deps, request.body, { requestId: request.id });
+        return reply.status(201).send(accepted);
       },
     );
   };

@@ -96,6 +96,28 @@ export const loginThrottle = pgTable('login_throttle', {
   lockedUntil: time('locked_until'),
 });
 
+/** Invitations by email: single use, expiring; only a hash of the link's token is stored. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    role: text('role', { enum: ROLES }).notNull(),
+    invitedBy: uuid('invited_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: time('created_at').notNull(),
+    expiresAt: time('expires_at').notNull(),
+    acceptedAt: time('accepted_at'),
+    acceptedUserId: uuid('accepted_user_id').references(() => users.id),
+  },
+  (t) => [uniqueIndex('invitations_token_hash_idx').on(t.tokenHash)],
+);
+
 // ---- JSON API shapes ----
 
 export const ZRole = z.enum(ROLES);
@@ -118,3 +140,11 @@ export const ZSessionInfo = z
     csrfToken: z.string(),
   })
   .meta({ id: 'Session' });
+
+export const ZInvitationCreate = z
+  .object({ email: z.string().trim().min(3).max(254), role: ZRole })
+  .meta({ id: 'InvitationCreate' });
+
+export const ZInvitationAccept = z
+  .object({ token: z.string().min(20).max(100), password: z.string().min(1).max(1024) })
+  .meta({ id: 'InvitationAccept' });

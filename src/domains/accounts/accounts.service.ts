@@ -40,7 +40,7 @@ export interface RequestContext {
   requestId?: string;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** The CSRF token of a session, derived from its token so that it needs no storage. */
@@ -50,7 +50,7 @@ export function csrfTokenFor(sessionToken: string): string {
 
 export const hashSessionToken = (token: string) => sha256(`arrival-session:${token}`);
 
-const auditActorOf = (actor: StaffActor | null): AuditActor | null =>
+export const auditActorOf = (actor: StaffActor | null): AuditActor | null =>
   actor ? { userId: actor.userId, organisationId: actor.organisationId, role: actor.role } : null;
 
 // ---- provisioning (CLI, invitations) ----
@@ -70,12 +70,12 @@ export interface ProvisionedUser {
   totp?: { uri: string; recoveryCodes: string[] };
 }
 
-function checkPassword(password: string): void {
+export function checkPassword(password: string): void {
   const problem = passwordProblem(password);
   if (problem) throw new AppError(problem, 400);
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Creates a user with one membership, creating the organisation when missing (`arrival create-user`). Where the
@@ -93,9 +93,7 @@ export async function provisionUser(
   if (!name || name.length > 200) throw new AppError('VALIDATION_FAILED', 400);
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
-  const needsTotp = roleNeedsTotp(input.role);
-  const secret = needsTotp ? newTotpSecret() : null;
-  const codes = needsTotp ? newRecoveryCodes() : [];
+  const { secret, recoveryCodes: codes } = newSecondFactor(input.role);
   const userId = randomUUID();
 
   const organisationId = await deps.db.transaction(async (tx) => {
@@ -119,41 +117,91 @@ export async function provisionUser(
         requestId: by.requestId,
       });
     }
-    await repo.insertUser(tx, { id: userId, email, passwordHash, totpSecret: secret, createdAt: now });
-    await repo.insertMembership(tx, {
+    await insertNewUser(tx, now, {
       userId,
+      email,
+      passwordHash,
       organisationId: organisation.id,
       role: input.role,
-      createdAt: now,
-    });
-    await repo.insertRecoveryCodes(
-      tx,
-      userId,
-      codes.map((c) => hashRecoveryCode(normaliseRecoveryCode(c) ?? c)),
-    );
-    await recordAudit(tx, {
-      at: now,
+      secret,
+      recoveryCodes: codes,
       actor,
-      action: 'user.created',
-      objectType: 'user',
-      objectId: userId,
-      requestId: by.requestId,
-    });
-    await recordAudit(tx, {
-      at: now,
-      actor,
-      action: 'membership.granted',
-      objectType: 'membership',
-      objectId: `${organisation.id}:${userId}:${input.role}`,
       requestId: by.requestId,
     });
     return organisation.id;
   });
-  return {
+  const totp = enrolmentOf(deps.issuer, email, { secret, recoveryCodes: codes });
+  return { userId, organisationId, ...(totp ? { totp } : {}) };
+}
+
+/** A new user's second factor, made when the role needs one: shown to them once. */
+export function newSecondFactor(role: Role): { secret: string | null; recoveryCodes: string[] } {
+  return roleNeedsTotp(role)
+    ? { secret: newTotpSecret(), recoveryCodes: newRecoveryCodes() }
+    : { secret: null, recoveryCodes: [] };
+}
+
+export function enrolmentOf(
+  issuer: string,
+  email: string,
+  factor: { secret: string | null; recoveryCodes: string[] },
+): ProvisionedUser['totp'] | undefined {
+  return factor.secret
+    ? { uri: totpUri(factor.secret, email, issuer), recoveryCodes: factor.recoveryCodes }
+    : undefined;
+}
+
+/** Writes a new user, their membership and recovery codes, and audits both, inside the caller's transaction. */
+export async function insertNewUser(
+  tx: Tx,
+  now: Date,
+  input: {
+    userId: string;
+    email: string;
+    passwordHash: string;
+    organisationId: string;
+    role: Role;
+    secret: string | null;
+    recoveryCodes: string[];
+    actor: AuditActor | null;
+    requestId?: string;
+  },
+): Promise<void> {
+  const { userId, actor, requestId } = input;
+  await repo.insertUser(tx, {
+    id: userId,
+    email: input.email,
+    passwordHash: input.passwordHash,
+    totpSecret: input.secret,
+    createdAt: now,
+  });
+  await repo.insertMembership(tx, {
     userId,
-    organisationId,
-    ...(secret ? { totp: { uri: totpUri(secret, email, deps.issuer), recoveryCodes: codes } } : {}),
-  };
+    organisationId: input.organisationId,
+    role: input.role,
+    createdAt: now,
+  });
+  await repo.insertRecoveryCodes(
+    tx,
+    userId,
+    input.recoveryCodes.map((c) => hashRecoveryCode(normaliseRecoveryCode(c) ?? c)),
+  );
+  await recordAudit(tx, {
+    at: now,
+    actor,
+    action: 'user.created',
+    objectType: 'user',
+    objectId: userId,
+    requestId,
+  });
+  await recordAudit(tx, {
+    at: now,
+    actor,
+    action: 'membership.granted',
+    objectType: 'membership',
+    objectId: `${input.organisationId}:${userId}:${input.role}`,
+    requestId,
+  });
 }
 
 // ---- login ----

@@ -7,6 +7,7 @@ export {
   sessionCookieFor,
 } from './accounts.routes.ts';
 export {
+  invitations,
   loginThrottle,
   memberships,
   organisations,
