@@ -15,8 +15,10 @@ import type { Database } from './db/driver.ts';
 import {
   type AccountsDeps,
   accountsRoutes,
+  loginRedirect,
   resolveSession,
   sessionCookieFor,
+  staffPageRoutes,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
@@ -27,7 +29,7 @@ import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
 import { enforcePolicies, publicAccess } from './http/policy.ts';
 import type { Catalogues } from './i18n/index.ts';
-import { type Assets, createUi, loadAssets, NotFoundPage, ServerErrorPage } from './ui/index.ts';
+import { type Assets, createUi, loadAssets, NotFoundPage, ProblemPage, ServerErrorPage } from './ui/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +42,8 @@ export interface AppDeps {
   mailTransport?: Transporter;
   /** How often the outbox looks for due retries (ms; default 30 s; 0 = only after commits and by hand). */
   outboxPollMs?: number;
+  /** Requests allowed per source address per minute, all routes together (default 300). */
+  rateLimitPerMinute?: number;
   /** Login attempts allowed per source address per minute (default 30). */
   loginRateLimitPerMinute?: number;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
@@ -151,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(rateLimit, {
     global: true,
-    max: 300,
+    max: deps.rateLimitPerMinute ?? 300,
     timeWindow: '1 minute',
     // The rate-limit plugin's own 429 body is replaced by our error handler's.
     errorResponseBuilder: (_request, context) => {
@@ -176,11 +180,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       };
     },
-    html: (request, _reply, status) => {
+    html: (request, _reply, status, code) => {
       const locale = requestLocale(request, catalogues);
       const ctx = ui.context(locale, '/');
-      return ui.render(status >= 500 ? ServerErrorPage({ ctx }) : NotFoundPage({ ctx }));
+      if (status >= 500) return ui.render(ServerErrorPage({ ctx }));
+      if (status === 404) return ui.render(NotFoundPage({ ctx }));
+      return ui.render(ProblemPage({ ctx, code }));
     },
+    // A staff page without a session sends the person to the login page, and back after it.
+    redirect: (request, status) =>
+      status === 401 && request.url.startsWith('/staff/') ? loginRedirect(request.url) : undefined,
   });
   app.get(
     '/assets/:name',
@@ -209,7 +218,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       locale: config.defaultLocale,
     }),
   );
-  await app.register(auditRoutes({ db: database.db, clock }));
+  await app.register(
+    staffPageRoutes({
+      ...accounts,
+      ui,
+      cookie: sessionCookie,
+      loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
+      outbox,
+      publicBaseUrl: config.publicBaseUrl,
+      locale: config.defaultLocale,
+    }),
+  );
+  await app.register(auditRoutes({ db: database.db, clock, ui }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(openApiRoutes(ui));
 

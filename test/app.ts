@@ -29,6 +29,7 @@ export async function buildTestApp(
     extend?: (app: FastifyInstance) => void;
     clock?: ReturnType<typeof fixedClock>;
     loginRateLimitPerMinute?: number;
+    rateLimitPerMinute?: number;
     mailTransport?: Transporter;
   } = {},
 ): Promise<TestApp> {
@@ -50,6 +51,7 @@ export async function buildTestApp(
     logger,
     clock: clock as Clock,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
     // Tests send mail by calling app.outbox.flush(), never on a timer.
     outboxPollMs: 0,
     ...(options.mailTransport ? { mailTransport: options.mailTransport } : {}),

@@ -86,6 +86,46 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
     payload: { token: 'A'.repeat(43), password: 'a long enough passphrase 1' },
   }),
   'GET /api/v1/audit': () => ({ url: '/api/v1/audit' }),
+  'GET /staff': () => ({ url: '/staff' }),
+  'GET /staff/': () => ({ url: '/staff/' }),
+  'GET /staff/login': () => ({ url: '/staff/login' }),
+  'POST /staff/login': () => ({
+    method: 'POST',
+    url: '/staff/login',
+    payload: { email: `${randomUUID()}@nowhere.example`, password: 'not a real password' },
+  }),
+  'POST /staff/logout': () => ({ method: 'POST', url: '/staff/logout' }),
+  'GET /staff/sessions': () => ({ url: '/staff/sessions' }),
+  'POST /staff/sessions/:id/end': async ({ fixture, side, actor }) => {
+    const target =
+      side === 'own' && actor
+        ? await fixture.session(actor.userId, 'own', actor.role)
+        : await fixture.session(await fixture.member('foreign'), 'foreign', 'caseworker');
+    return { method: 'POST', url: `/staff/sessions/${target.id}/end` };
+  },
+  'GET /staff/recovery-codes': () => ({ url: '/staff/recovery-codes' }),
+  'POST /staff/recovery-codes': () => ({ method: 'POST', url: '/staff/recovery-codes' }),
+  'GET /staff/organisation': () => ({ url: '/staff/organisation' }),
+  'GET /staff/organisations/:id': ({ fixture, side }) => ({
+    url: `/staff/organisations/${fixture.organisationOf[side]}`,
+  }),
+  'POST /staff/organisations/:id/invitations': ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/organisations/${fixture.organisationOf[side]}/invitations`,
+    payload: { email: `${randomUUID()}@invited.example`, role: 'caseworker' },
+  }),
+  'POST /staff/users/:id/disable': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/users/${await fixture.member(side)}/disable`,
+    payload: { organisationId: fixture.organisationOf[side] },
+  }),
+  'GET /staff/invitations/:token': () => ({ url: `/staff/invitations/${'A'.repeat(43)}` }),
+  'POST /staff/invitations/:token': () => ({
+    method: 'POST',
+    url: `/staff/invitations/${'A'.repeat(43)}`,
+    payload: { password: 'a long enough passphrase 1' },
+  }),
+  'GET /staff/audit': () => ({ url: '/staff/audit' }),
   'GET /api/v1/audit/export.csv': () => ({ url: '/api/v1/audit/export.csv' }),
 };
 
@@ -134,7 +174,8 @@ describe('authorization matrix', () => {
   let actors: Record<Role, string>;
   let asset: string;
   beforeAll(async () => {
-    t = await buildTestApp();
+    // Hundreds of requests from one address: the per-source limit is not what this test is about.
+    t = await buildTestApp({ rateLimitPerMinute: 100_000 });
     const db = t.database.db;
     const now = t.clock.now();
     const organisationOf = { own: randomUUID(), foreign: randomUUID() };

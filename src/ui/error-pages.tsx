@@ -24,3 +24,19 @@ export function NotFoundPage({ ctx }: { ctx: PageContext }) {
 export function ServerErrorPage({ ctx }: { ctx: PageContext }) {
   return ErrorPage({ ctx, titleKey: 'error.server.title', bodyKey: 'error.server.body' });
 }
+
+/** A refusal a person can act on (not allowed, form expired, …): its code's message, in their language. */
+export function ProblemPage({ ctx, code }: { ctx: PageContext; code: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('staff.error.title')}>
+      <h1>{t('staff.error.title')}</h1>
+      <p>{t(`error.code.${code}`)}</p>
+      <p>
+        <a class="button" href="/staff/">
+          {t('staff.nav.home')}
+        </a>
+      </p>
+    </Layout>
+  );
+}

@@ -529,3 +529,29 @@ export async function createOrganisation(
   });
   return { id: row.id, name: row.name, hsdsOrganizationId: row.hsdsOrganizationId };
 }
+
+/** Replaces the actor's recovery codes with ten new ones, returned once; the old ones stop working. */
+export async function regenerateRecoveryCodes(
+  deps: AccountsDeps,
+  actor: StaffActor,
+  ctx: RequestContext,
+): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await repo.insertRecoveryCodes(
+      tx,
+      actor.userId,
+      codes.map((c) => hashRecoveryCode(normaliseRecoveryCode(c) ?? c)),
+    );
+    await recordAudit(tx, {
+      at: now,
+      actor: auditActorOf(actor),
+      action: 'user.recovery_codes_replaced',
+      objectType: 'user',
+      objectId: actor.userId,
+      requestId: ctx.requestId,
+    });
+  });
+  return codes;
+}

@@ -1,3 +1,4 @@
+export { formatTime, StaffLayout } from './accounts.pages.tsx';
 export {
   type AccountsRouteDeps,
   accountsRoutes,
@@ -24,3 +25,5 @@ export {
   roleNeedsTotp,
 } from './accounts.service.ts';
 export { totpCodeAt } from './accounts.totp.ts';
+export { loginRedirect, safeNext, staffHref } from './staff-links.ts';
+export { staffPageRoutes } from './staff-pages.routes.ts';

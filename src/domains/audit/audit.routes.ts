@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/driver.ts';
 import { ZErrorBody } from '../../http/errors.ts';
+import { requestLocale } from '../../http/locale.ts';
 import { actorOf } from '../../http/policy.ts';
+import type { Ui } from '../../ui/index.ts';
+import { staffHref } from '../accounts/index.ts';
+import { AuditPage } from './audit.pages.tsx';
 import { readAuditLog } from './audit.policy.ts';
 import { ZAuditQuery } from './audit.schema.ts';
 import { exportAuditCsv, findAuditEntries } from './audit.service.ts';
@@ -11,6 +15,7 @@ import { exportAuditCsv, findAuditEntries } from './audit.service.ts';
 export interface AuditRouteDeps {
   db: Db;
   clock: Clock;
+  ui: Ui;
 }
 
 const ZAuditEntry = z
@@ -72,6 +77,25 @@ export function auditRoutes(deps: AuditRouteDeps): FastifyPluginAsyncZod {
           .header('content-disposition', 'attachment; filename="audit-log.csv"')
           .header('cache-control', 'no-store')
           .send(csv);
+      },
+    );
+
+    app.get(
+      '/staff/audit',
+      {
+        config: { policy: readAuditLog },
+        schema: { hide: true, querystring: ZAuditQuery.extend({ lang: z.string().max(10).optional() }) },
+      },
+      async (request, reply) => {
+        const { lang: _, ...query } = request.query;
+        const { entries, nextBefore } = await findAuditEntries(deps.db, query);
+        const locale = requestLocale(request, deps.ui.catalogues);
+        const ctx = deps.ui.context(locale, '/', (l) => staffHref(l, '/staff/audit'));
+        const { limit: _limit, before: _before, ...filters } = query;
+        return reply
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(deps.ui.render(AuditPage({ ctx, actor: actorOf(request), filters, entries, nextBefore })));
       },
     );
   };
