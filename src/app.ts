@@ -7,14 +7,25 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/driver.ts';
+import {
+  type AccountsDeps,
+  accountsRoutes,
+  loginRedirect,
+  resolveSession,
+  sessionCookieFor,
+  staffPageRoutes,
+} from './domains/accounts/index.ts';
+import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
+import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
@@ -27,6 +38,7 @@ import {
   createUi,
   loadAssets,
   NotFoundPage,
+  ProblemPage,
   ServerErrorPage,
 } from './ui/index.ts';
 
@@ -39,6 +51,14 @@ export interface AppDeps {
   assets?: Assets;
   /** Renders PDFs (the welcome kit); one is made, and closed with the app, when not given. */
   pdf?: PdfRenderer;
+  /** Where email goes; by default a transport for SMTP_URL, or none (messages wait in the outbox). */
+  mailTransport?: Transporter;
+  /** How often the outbox looks for due retries (ms; default 30 s; 0 = only after commits and by hand). */
+  outboxPollMs?: number;
+  /** Requests allowed per source address per minute, all routes together (default 300). */
+  rateLimitPerMinute?: number;
+  /** Login attempts allowed per source address per minute (default 30). */
+  loginRateLimitPerMinute?: number;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
   collectProcessMetrics?: boolean;
 }
@@ -84,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metrics],
   });
+  registerAuditMetrics(metrics, database.db);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -99,7 +120,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  enforcePolicies(app);
+  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
+  const mailTransport =
+    deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
+  if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');
+  const outbox = createOutboxWorker({
+    db: database.db,
+    clock,
+    catalogues,
+    transport: mailTransport,
+    from: config.mailFrom,
+    pollMs: deps.outboxPollMs ?? 30_000,
+    onError: (error) => app.log.error({ error: describeError(error) }, 'outbox delivery failed'),
+  });
+  app.addHook('onClose', () => outbox.stop());
+  app.decorate('outbox', outbox);
+  const sessionCookie = sessionCookieFor(config.publicBaseUrl);
+  enforcePolicies(app, {
+    resolveActor: async (request) => {
+      const token = request.cookies[sessionCookie.name];
+      return token ? resolveSession(accounts, token) : undefined;
+    },
+  });
   await registerOpenApi(app, { publicBaseUrl: config.publicBaseUrl, version: APP_VERSION });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -127,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(rateLimit, {
     global: true,
-    max: 300,
+    max: deps.rateLimitPerMinute ?? 300,
     timeWindow: '1 minute',
     // The rate-limit plugin's own 429 body is replaced by our error handler's.
     errorResponseBuilder: (_request, context) => {
@@ -152,12 +194,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       };
     },
-    html: (request, _reply, status) => {
+    html: (request, _reply, status, code) => {
       const locale = requestLocale(request, catalogues);
       const ctx = ui.context(locale, '/');
-      const page = status >= 500 ? ServerErrorPage : status === 404 ? NotFoundPage : BadRequestPage;
-      return ui.render(page({ ctx }));
+      if (status >= 500) return ui.render(ServerErrorPage({ ctx }));
+      if (status === 404) return ui.render(NotFoundPage({ ctx }));
+      // Staff see what they can do about a refusal; the public pages say the address was not understood.
+      if (request.url.startsWith('/staff')) return ui.render(ProblemPage({ ctx, code }));
+      return ui.render(BadRequestPage({ ctx }));
     },
+    // A staff page without a session sends the person to the login page, and back after it.
+    redirect: (request, status) =>
+      status === 401 && request.url.startsWith('/staff/') ? loginRedirect(request.url) : undefined,
   });
   app.get(
     '/assets/:name',
@@ -186,6 +234,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(observabilityRoutes({ database, metrics }));
+  await app.register(
+    accountsRoutes({
+      ...accounts,
+      cookie: sessionCookie,
+      loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
+      outbox,
+      publicBaseUrl: config.publicBaseUrl,
+      locale: config.defaultLocale,
+    }),
+  );
+  await app.register(
+    staffPageRoutes({
+      ...accounts,
+      ui,
+      cookie: sessionCookie,
+      loginRateLimitPerMinute: deps.loginRateLimitPerMinute,
+      outbox,
+      publicBaseUrl: config.publicBaseUrl,
+      locale: config.defaultLocale,
+    }),
+  );
+  await app.register(auditRoutes({ db: database.db, clock, ui }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({
@@ -211,5 +281,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock;
+    outbox: OutboxWorker;
   }
 }

@@ -18,6 +18,11 @@ const ZEnv = z.object({
     .optional(),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ARRIVAL_DEMO: z.enum(['0', '1']).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  ARRIVAL_MAIL_FROM: z.string().min(3).max(200).default('Arrival <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARRIVAL_DEFAULT_LOCALE: z
     .string()
@@ -55,6 +60,9 @@ export interface Config {
   masterKey: Buffer | undefined;
   publicBaseUrl: string;
   demo: boolean | undefined;
+  /** Where email goes (nodemailer URL); unset, messages wait in the outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   defaultLocale: string;
   /** The city's name; unset, the demo city's name when the demo is loaded, else "Demo City". */
@@ -100,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.ARRIVAL_MASTER_KEY ? decodeKey(e.ARRIVAL_MASTER_KEY) : undefined,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/+$/, ''),
     demo: e.ARRIVAL_DEMO === undefined ? undefined : e.ARRIVAL_DEMO === '1',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.ARRIVAL_MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.ARRIVAL_DEFAULT_LOCALE,
     cityName: e.ARRIVAL_CITY_NAME ?? (e.ARRIVAL_DEMO === '1' ? DEMO_CITY_NAME : 'Demo City'),

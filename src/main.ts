@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { type ProvisionedUser, provisionUser } from './domains/accounts/index.ts';
+import { verifyAuditLog } from './domains/audit/index.ts';
 import {
   exportHsds,
   ImportRejected,
@@ -10,7 +13,8 @@ import {
   seedSyntheticDirectory,
   TRANSLATION_ORIGINS,
 } from './domains/directory/index.ts';
-import { describeError } from './http/errors.ts';
+import { AppError, describeError } from './http/errors.ts';
+import { ROLES, type Role } from './http/policy.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -142,6 +146,81 @@ async function seedDemoCommand(options: { services?: string; seed: string }): Pr
   });
 }
 
+async function auditVerify(): Promise<void> {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.logLevel });
+  const runtime = await openRuntime(cfg, logger);
+  try {
+    const verdict = await verifyAuditLog(runtime.database.db);
+    if (verdict.intact) {
+      console.log(`audit log intact: ${verdict.length} rows, head ${verdict.head}`);
+    } else {
+      console.log(`audit log broken at seq ${verdict.brokenAtSeq} (${verdict.reason})`);
+      process.exitCode = EXIT_FAILED;
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The password piped on stdin (passwords never come from arguments, which other users can see). */
+async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new UsageError('--password-stdin: pipe the password in, e.g. `printf %s "$PW" | …`');
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  // One trailing newline (from echo or a here-string) is not part of the password.
+  return text.replace(/\r?\n$/, '');
+}
+
+class UsageError extends Error {}
+
+function printProvisioned(email: string, role: Role, organisation: string, created: ProvisionedUser): void {
+  console.log(`Created ${email}: ${role} of ${organisation}.`);
+  if (created.totp) {
+    console.log('Enrol this in an authenticator app (a second factor is required for this role):');
+    console.log(created.totp.uri);
+    console.log('Recovery codes (each works once; keep them somewhere safe):');
+    for (const code of created.totp.recoveryCodes) console.log(code);
+  }
+}
+
+async function createUser(options: {
+  email: string;
+  organisation: string;
+  role: string;
+  passwordStdin?: boolean;
+  hsdsOrganizationId?: string;
+}): Promise<void> {
+  if (!options.passwordStdin) throw new UsageError('--password-stdin is required');
+  if (!(ROLES as readonly string[]).includes(options.role))
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const role = options.role as Role;
+  const password = await readPasswordFromStdin();
+  const cfg = config();
+  const runtime = await openRuntime(cfg, createLogger({ level: cfg.logLevel }));
+  try {
+    const created = await provisionUser(
+      { db: runtime.database.db, clock: systemClock, issuer: cfg.cityName },
+      {
+        email: options.email,
+        password,
+        organisationName: options.organisation,
+        role,
+        ...(options.hsdsOrganizationId ? { hsdsOrganizationId: options.hsdsOrganizationId } : {}),
+      },
+    );
+    printProvisioned(options.email.trim().toLowerCase(), role, options.organisation.trim(), created);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function createAdmin(options: { email: string; passwordStdin?: boolean }): Promise<void> {
+  // The first city admin belongs to the city itself, as an organisation named after it.
+  await createUser({ ...options, organisation: config().cityName, role: 'city_admin' });
+}
+
 function listLocales(): void {
   const catalogues = loadCatalogues(config().defaultLocale);
   for (const c of catalogues.all()) {
@@ -188,6 +267,27 @@ export function buildCli(): Command {
     .option('--seed <s>', 'random seed', '1')
     .action(seedDemoCommand);
   program
+    .command('create-admin')
+    .description('Create a city administrator (password on stdin; prints the TOTP enrolment URI)')
+    .requiredOption('--email <email>', 'their email address')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(createAdmin);
+  program
+    .command('create-user')
+    .description('Create a user in an organisation (created if missing); password on stdin')
+    .requiredOption('--email <email>', 'their email address')
+    .requiredOption('--organisation <name>', 'the organisation they act for')
+    .requiredOption('--role <role>', ROLES.join(' | '))
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--hsds-organization-id <id>', 'link a new organisation to this HSDS organization')
+    .action(createUser);
+  program
+    .command('audit')
+    .description('Audit log tools')
+    .command('verify')
+    .description('Recompute the audit hash chain: exit 0 intact, 1 broken (naming the first bad row)')
+    .action(auditVerify);
+  program
     .command('locales')
     .description('List the languages and whether each was reviewed')
     .action(listLocales);
@@ -204,6 +304,16 @@ async function main(argv: string[]): Promise<void> {
       // 'commander.help' is the usage shown because no command was given.
       // Commander has already printed what was wrong, followed by the usage.
       process.exit(EXIT_USAGE);
+    }
+    if (error instanceof UsageError) {
+      console.error(`arrival: ${error.message}`);
+      process.exit(EXIT_USAGE);
+    }
+    if (error instanceof AppError) {
+      // A refusal the user can act on (weak password, email taken, …), in plain English with its code.
+      const t = loadCatalogues('en').translator('en');
+      console.error(`arrival: ${t(error.messageKey)} (${error.code})`);
+      process.exit(EXIT_FAILED);
     }
     if (error instanceof ImportRejected) {
       console.error(`arrival: ${error.message}`);

@@ -18,6 +18,10 @@ import * as schema from './schema.ts';
 export type Schema = typeof schema;
 /** One type for both drivers: domain code never knows which one it runs on. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** The handle inside `db.transaction(async (tx) => …)`: what a write that must be audited takes. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either: for reads that may run inside or outside a transaction. */
+export type Executor = Db | Tx;
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';

@@ -120,7 +120,9 @@ export function describeError(error: unknown): Record<string, unknown> {
 export interface ErrorRenderer {
   wantsHtml(request: FastifyRequest): boolean;
   json(request: FastifyRequest, error: ClassifiedError): { error: Record<string, unknown> };
-  html(request: FastifyRequest, reply: FastifyReply, status: number): string;
+  html(request: FastifyRequest, reply: FastifyReply, status: number, code: string): string;
+  /** Where to send a person instead of showing an error page (e.g. a staff page without a session → login). */
+  redirect?(request: FastifyRequest, status: number): string | undefined;
 }
 
 export function registerErrorHandling(app: FastifyInstance, renderer: ErrorRenderer): void {
@@ -135,7 +137,11 @@ export function registerErrorHandling(app: FastifyInstance, renderer: ErrorRende
     if (classified.code === 'RATE_LIMITED' && !reply.hasHeader('retry-after'))
       reply.header('retry-after', '60');
     if (renderer.wantsHtml(request)) {
-      return reply.type('text/html; charset=utf-8').send(renderer.html(request, reply, classified.status));
+      const to = renderer.redirect?.(request, classified.status);
+      if (to) return reply.redirect(to, 303);
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderer.html(request, reply, classified.status, classified.code));
     }
     return reply.type('application/json; charset=utf-8').send(renderer.json(request, classified));
   });
@@ -143,7 +149,7 @@ export function registerErrorHandling(app: FastifyInstance, renderer: ErrorRende
   app.setNotFoundHandler((request, reply) => {
     reply.status(404);
     if (renderer.wantsHtml(request)) {
-      return reply.type('text/html; charset=utf-8').send(renderer.html(request, reply, 404));
+      return reply.type('text/html; charset=utf-8').send(renderer.html(request, reply, 404, 'NOT_FOUND'));
     }
     return reply
       .type('application/json; charset=utf-8')

@@ -37,7 +37,12 @@ export async function registerOpenApi(
       servers: [{ url: options.publicBaseUrl }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'arrival_session' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            // A `__Host-` cookie must be Secure, so plain-http deployments (development) use the bare name.
+            name: options.publicBaseUrl.startsWith('https:') ? '__Host-arrival_session' : 'arrival_session',
+          },
         },
       },
     },

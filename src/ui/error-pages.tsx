@@ -29,3 +29,19 @@ export function ServerErrorPage({ ctx }: { ctx: PageContext }) {
 export function BadRequestPage({ ctx }: { ctx: PageContext }) {
   return ErrorPage({ ctx, titleKey: 'error.badRequest.title', bodyKey: 'error.badRequest.body' });
 }
+
+/** A refusal a person can act on (not allowed, form expired, …): its code's message, in their language. */
+export function ProblemPage({ ctx, code }: { ctx: PageContext; code: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('staff.error.title')}>
+      <h1>{t('staff.error.title')}</h1>
+      <p>{t(`error.code.${code}`)}</p>
+      <p>
+        <a class="button" href="/staff/">
+          {t('staff.nav.home')}
+        </a>
+      </p>
+    </Layout>
+  );
+}

@@ -4,14 +4,14 @@ import type { Assets } from './assets.ts';
 import { type PageContext, renderDocument } from './layout.tsx';
 
 export { type Assets, loadAssets } from './assets.ts';
-export { BadRequestPage, NotFoundPage, ServerErrorPage } from './error-pages.tsx';
+export { BadRequestPage, NotFoundPage, ProblemPage, ServerErrorPage } from './error-pages.tsx';
 export { dirOf, Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
 
 export interface Ui {
   readonly catalogues: Catalogues;
   readonly assets: Assets;
   /** The context to render a page in `locale`; `pathInLocale` is the page's path after the locale. */
-  context(locale: string, pathInLocale: string): PageContext;
+  context(locale: string, pathInLocale: string, hrefForLocale?: (locale: string) => string): PageContext;
   render(node: VNode): string;
 }
 
@@ -20,7 +20,7 @@ export function createUi(options: { catalogues: Catalogues; assets: Assets; city
   return {
     catalogues,
     assets,
-    context(locale, pathInLocale) {
+    context(locale, pathInLocale, hrefForLocale) {
       const catalogue = catalogues.get(locale);
       return {
         locale: catalogue.locale,
@@ -30,6 +30,7 @@ export function createUi(options: { catalogues: Catalogues; assets: Assets; city
         assets,
         city,
         pathInLocale,
+        ...(hrefForLocale ? { hrefForLocale } : {}),
       };
     },
     render: renderDocument,

@@ -13,6 +13,12 @@ export interface PageContext {
   city: string;
   /** The current page's path after the locale, e.g. `/services`, used to link the same page in other languages. */
   pathInLocale: string;
+  /** The same page in another language, for pages outside `/{lang}/` (staff pages take `?lang=`). */
+  hrefForLocale?: (locale: string) => string;
+}
+
+function sameInLocale(ctx: PageContext, locale: string): string {
+  return ctx.hrefForLocale ? ctx.hrefForLocale(locale) : localePath(locale, ctx.pathInLocale);
 }
 
 /** Scripts written right to left, by language code (for text whose language is not the page's). */
@@ -51,7 +57,7 @@ function LanguageSwitcher({ ctx }: { ctx: PageContext }) {
           {ctx.catalogues.all().map((c) => (
             <li key={c.locale}>
               <a
-                href={localePath(c.locale, ctx.pathInLocale)}
+                href={sameInLocale(ctx, c.locale)}
                 hreflang={c.locale}
                 lang={c.locale}
                 dir={c.dir}
@@ -114,7 +120,7 @@ export function Layout({ ctx, title, children, scripts = [] }: LayoutProps) {
         <link rel="stylesheet" href={ctx.assets.url('app.css')} />
         <link rel="icon" href={ctx.assets.url('favicon.svg')} type="image/svg+xml" />
         {ctx.catalogues.locales.map((l) => (
-          <link key={l} rel="alternate" hreflang={l} href={localePath(l, ctx.pathInLocale)} />
+          <link key={l} rel="alternate" hreflang={l} href={sameInLocale(ctx, l)} />
         ))}
         {scripts.map((s) => (
           <script key={s} src={ctx.assets.url(s)} defer />

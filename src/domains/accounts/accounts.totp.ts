@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+
+const PERIOD = 30;
+
+export function newTotpSecret(): string {
+  return generateSecret();
+}
+
+/** The `otpauth://` URI an authenticator app enrols from (as a QR code or pasted). */
+export function totpUri(secret: string, account: string, issuer: string): string {
+  return generateURI({ strategy: 'totp', issuer, label: account, secret, period: PERIOD });
+}
+
+/**
+ * Checks a 6-digit code at `now`, allowing one step of clock drift either way, and refusing a step at or
+ * before `lastStep` (a code is accepted once, RFC 6238 §5.2). Returns the step to store, or undefined.
+ */
+export function checkTotp(
+  secret: string,
+  code: string,
+  now: Date,
+  lastStep: number | null,
+): number | undefined {
+  if (!/^[0-9]{6}$/.test(code)) return undefined;
+  const result = verifySync({
+    strategy: 'totp',
+    secret,
+    token: code,
+    epoch: Math.floor(now.getTime() / 1000),
+    period: PERIOD,
+    epochTolerance: PERIOD,
+    ...(lastStep !== null ? { afterTimeStep: lastStep } : {}),
+  });
+  return result.valid && 'timeStep' in result ? result.timeStep : undefined;
+}
+
+/** The code an authenticator shows at `at` (for tests and the enrolment check). */
+export function totpCodeAt(secret: string, at: Date): string {
+  return generateSync({ strategy: 'totp', secret, epoch: Math.floor(at.getTime() / 1000), period: PERIOD });
+}
+
+// Crockford's base32 without I, L, O, U: easy to read aloud and to type.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Ten recovery codes of 10 characters (50 bits each), shown once as `XXXXX-XXXXX`. */
+export function newRecoveryCodes(count = 10): string[] {
+  return Array.from({ length: count }, () => {
+    const bytes = randomBytes(10);
+    const chars = [...bytes].map((b) => ALPHABET[b % 32]).join('');
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
+}
+
+export function normaliseRecoveryCode(code: string): string | undefined {
+  const plain = code.toUpperCase().replace(/[\s-]/g, '');
+  return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(plain) ? plain : undefined;
+}
+
+export function hashRecoveryCode(code: string): string {
+  return createHash('sha256').update(`arrival-recovery:${code}`).digest('hex');
+}

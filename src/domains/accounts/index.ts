@@ -1,0 +1,29 @@
+export { formatTime, StaffLayout } from './accounts.pages.tsx';
+export {
+  type AccountsRouteDeps,
+  accountsRoutes,
+  clearSessionCookie,
+  logInAndSetCookie,
+  type SessionCookie,
+  sessionCookieFor,
+} from './accounts.routes.ts';
+export {
+  invitations,
+  loginThrottle,
+  memberships,
+  organisations,
+  recoveryCodes,
+  sessions,
+  users,
+} from './accounts.schema.ts';
+export {
+  type AccountsDeps,
+  openSession,
+  type ProvisionedUser,
+  provisionUser,
+  resolveSession,
+  roleNeedsTotp,
+} from './accounts.service.ts';
+export { totpCodeAt } from './accounts.totp.ts';
+export { loginRedirect, safeNext, staffHref } from './staff-links.ts';
+export { staffPageRoutes } from './staff-pages.routes.ts';
