@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { loadDemoCityIfEmpty } from './domains/directory/index.ts';
+import { loadDemoCityIfEmpty, publishAccessTaxonomy } from './domains/directory/index.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -28,6 +28,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         'Some translations are machine-drafted and not yet reviewed by a native speaker',
       );
     }
+    await publishAccessTaxonomy(runtime.database.db, catalogues);
     if (config.demo && (await loadDemoCityIfEmpty(runtime.database.db, catalogues))) {
       logger.info('Loaded the demo city into the empty directory');
     }

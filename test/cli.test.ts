@@ -67,6 +67,17 @@ describe('arrival start on the embedded database', () => {
     expect(await home.text()).toContain('<html lang="en"');
   });
 
+  it('publishes the arrival-access taxonomy of status-safety labels, even with no services', async () => {
+    const taxonomies = (await (await fetch(new URL('/api/hsds/taxonomies', server.url))).json()) as {
+      contents: { name: string }[];
+    };
+    expect(taxonomies.contents.map((t) => t.name)).toContain('arrival-access');
+    const terms = (await (await fetch(new URL('/api/hsds/taxonomy_terms?per_page=100', server.url))).json()) as {
+      contents: { code: string }[];
+    };
+    expect(terms.contents.map((t) => t.code)).toEqual(expect.arrayContaining(['no-id-required', 'anonymous-ok']));
+  });
+
   it('keeps its master key in DATA_DIR, readable by its owner only', () => {
     expect(existsSync(path.join(dataDir, 'master.key'))).toBe(true);
   });

@@ -106,7 +106,13 @@ interface TranslationRow {
 }
 
 /** The taxonomies of Arrival's profile: status-safety labels, categories and kit sections, named per locale. */
-function addTaxonomies(flat: FlatRows, catalogues: Catalogues, categories: string[], out: TranslationRow[]) {
+function addTaxonomies(
+  flat: FlatRows,
+  catalogues: Catalogues,
+  categories: string[],
+  out: TranslationRow[],
+  only?: string,
+) {
   const source = { file: 'demo', row: 0 };
   const en = catalogues.translator('en');
   const taxonomies: [string, string, readonly string[], (code: string) => string][] = [
@@ -120,6 +126,7 @@ function addTaxonomies(flat: FlatRows, catalogues: Catalogues, categories: strin
     [KIT_TAXONOMY, 'Sections of the welcome kit', KIT_SECTIONS, (c) => `kit.section.${c}.title`],
   ];
   for (const [taxonomy, description, codes, key] of taxonomies) {
+    if (only && taxonomy !== only) continue;
     const taxonomyId = stableUuid(`taxonomy:${taxonomy}`);
     addRow(flat, 'taxonomy', { id: taxonomyId, name: taxonomy, description, content_lang: 'en' }, source);
     for (const code of codes) {
@@ -380,11 +387,7 @@ export function buildDemoCity(catalogues: Catalogues): {
   return { flat, translations: out, city: directory.city };
 }
 
-/** Loads the demo city into a directory with no services (`ARRIVAL_DEMO=1`); returns whether it did. */
-export async function loadDemoCityIfEmpty(db: Db, catalogues: Catalogues): Promise<boolean> {
-  const [existing] = await db.select({ n: count() }).from(hsdsService);
-  if ((existing?.n ?? 0) > 0) return false;
-  const { flat, translations } = buildDemoCity(catalogues);
+async function writeRows(db: Db, flat: FlatRows, translations: TranslationRow[]): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertRows(tx, flat);
     for (let i = 0; i < translations.length; i += 500) {
@@ -395,5 +398,24 @@ export async function loadDemoCityIfEmpty(db: Db, catalogues: Catalogues): Promi
     }
     await reindexServices(tx, [...(flat.tables.get('service')?.keys() ?? [])]);
   });
+}
+
+/**
+ * Publishes the `arrival-access` taxonomy of status-safety labels (with stable ids and names in every locale),
+ * so that any directory, imported or demo, can point its labels at it. Idempotent; run at start.
+ */
+export async function publishAccessTaxonomy(db: Db, catalogues: Catalogues): Promise<void> {
+  const flat = emptyFlatRows();
+  const translations: TranslationRow[] = [];
+  addTaxonomies(flat, catalogues, [], translations, ACCESS_TAXONOMY);
+  await writeRows(db, flat, translations);
+}
+
+/** Loads the demo city into a directory with no services (`ARRIVAL_DEMO=1`); returns whether it did. */
+export async function loadDemoCityIfEmpty(db: Db, catalogues: Catalogues): Promise<boolean> {
+  const [existing] = await db.select({ n: count() }).from(hsdsService);
+  if ((existing?.n ?? 0) > 0) return false;
+  const { flat, translations } = buildDemoCity(catalogues);
+  await writeRows(db, flat, translations);
   return true;
 }

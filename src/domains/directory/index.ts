@@ -1,4 +1,11 @@
-export { buildDemoCity, KIT_SECTIONS, KIT_TAXONOMY, loadDemoCityIfEmpty, stableUuid } from './demo.ts';
+export {
+  buildDemoCity,
+  KIT_SECTIONS,
+  KIT_TAXONOMY,
+  loadDemoCityIfEmpty,
+  publishAccessTaxonomy,
+  stableUuid,
+} from './demo.ts';
 export { type DirectoryPagesDeps, directoryPageRoutes } from './directory.routes.ts';
 export { TRANSLATION_ORIGINS } from './directory.schema.ts';
 export {
