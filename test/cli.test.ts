@@ -72,10 +72,14 @@ describe('arrival start on the embedded database', () => {
       contents: { name: string }[];
     };
     expect(taxonomies.contents.map((t) => t.name)).toContain('arrival-access');
-    const terms = (await (await fetch(new URL('/api/hsds/taxonomy_terms?per_page=100', server.url))).json()) as {
+    const terms = (await (
+      await fetch(new URL('/api/hsds/taxonomy_terms?per_page=100', server.url))
+    ).json()) as {
       contents: { code: string }[];
     };
-    expect(terms.contents.map((t) => t.code)).toEqual(expect.arrayContaining(['no-id-required', 'anonymous-ok']));
+    expect(terms.contents.map((t) => t.code)).toEqual(
+      expect.arrayContaining(['no-id-required', 'anonymous-ok']),
+    );
   });
 
   it('keeps its master key in DATA_DIR, readable by its owner only', () => {
