@@ -8,12 +8,13 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { PdfRenderError, type PdfRenderer } from '../../pdf/index.ts';
 import type { Ui } from '../../ui/index.ts';
 import { KIT_SECTIONS, KIT_TAXONOMY } from './demo.ts';
-import { DetailPage, SearchPage } from './directory.pages.tsx';
+import { SearchPage } from './directory.pages.tsx';
 import { viewDirectoryPages } from './directory.policy.ts';
 import { ACCESS_LABELS, loadCategories, loadKitServiceIds, loadServiceViews } from './directory.repo.ts';
 import { KitPage, type KitSection } from './kit.pages.tsx';
 import { kitPdfInput } from './kit.pdf.ts';
 import { MAX_QUERY_LENGTH, openState, searchServices } from './search.ts';
+import { DetailPage } from './service.pages.tsx';
 
 export interface DirectoryPagesDeps {
   db: Db;

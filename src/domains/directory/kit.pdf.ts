@@ -1,8 +1,8 @@
 import type { TKitPdfInput } from '../../pdf/index.ts';
 import { dirOf, type PageContext } from '../../ui/index.ts';
-import { DAYS } from './directory.pages.tsx';
 import type { HsdsRow } from './hsds.flatten.ts';
 import { firstPhone, type KitSection } from './kit.pages.tsx';
+import { DAYS } from './service.pages.tsx';
 
 /** Opening hours as a short line in the page's language: "Mon, Tue, Wed 09:00–17:00; Thu 17:00–19:00". */
 export function hoursLine(locale: string, schedules: HsdsRow[]): string | undefined {
