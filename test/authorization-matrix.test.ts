@@ -310,7 +310,7 @@ describe('authorization matrix', () => {
       }
     }
     expect(differences).toEqual([]);
-  });
+  }, 300_000);
 
   it('never lets a staff route answer 2xx without a session, nor a foreign object differ from a missing one', () => {
     const matrix = readMatrix();

@@ -148,6 +148,15 @@ describe('import-hsds and export-hsds', () => {
     for (const service of services) expect(validator.validate('service', service)).toEqual([]);
     await expect(exportHsds(db.db, dir)).rejects.toThrow(/not empty/);
 
+    // services.json alone is self-contained: it imports into an empty directory.
+    const alone = await freshDatabase();
+    try {
+      const summary = await importHsds(alone.db, path.join(dir, 'services.json'), options);
+      expect(summary.counts.taxonomy).toBeGreaterThanOrEqual(1);
+    } finally {
+      await alone.close();
+    }
+
     const copy = await freshDatabase();
     try {
       await importHsds(copy.db, dir, options);

@@ -79,6 +79,16 @@ async function attributesOf(db: Db, ids: string[], lang: string | undefined): Pr
   ];
   const terms = await rowsWhere(db, 'taxonomy_term', 'id', termIds);
   await applyTranslations(db, 'taxonomy_term', terms, lang);
+  // Each term carries its taxonomy (HSDS taxonomy_term.taxonomy_detail), so an exported services.json is
+  // self-contained and imports into an empty directory.
+  const taxonomyIds = [
+    ...new Set(terms.map((t) => t.taxonomy_id).filter((v): v is string => typeof v === 'string')),
+  ];
+  const taxonomies = new Map((await rowsWhere(db, 'taxonomy', 'id', taxonomyIds)).map((t) => [t.id, t]));
+  for (const term of terms) {
+    const taxonomy = taxonomies.get(String(term.taxonomy_id));
+    if (taxonomy) term.taxonomy_detail = taxonomy;
+  }
   const termById = new Map(terms.map((t) => [t.id, t]));
   for (const a of attributes) {
     const term = termById.get(String(a.taxonomy_term_id));
