@@ -124,6 +124,8 @@ export function memory() {
 export interface PostgresCluster {
   url: string;
   version: string;
+  /** The server's log file (gone once stopped). */
+  logFile: string;
   stop(): void;
 }
 
@@ -189,6 +191,7 @@ export async function startPostgres(): Promise<PostgresCluster | { skipped: stri
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
+    logFile: path.join(dir, 'server.log'),
     stop() {
       try {
         run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', 'stop']);

@@ -40,7 +40,12 @@ import { type BenchQuery, buildQueryMix, type QueryKind } from './queries.ts';
 type Engine = 'pglite' | 'postgres' | 'orama';
 const SIZES = benchSizes([1000, 10_000, 100_000]);
 /** Stop measuring a size after this many seconds of queries (but run at least MIN_QUERIES). */
-const BUDGET_MS = Number(process.env.BENCH_SEARCH_BUDGET_S ?? 60) * 1000;
+const BUDGET_MS = Number(process.env.BENCH_SEARCH_BUDGET_S ?? 30) * 1000;
+/**
+ * Seeding a SQL database stops before a size it would not reach within this many seconds in all, judged by
+ * its pace so far (0: no limit). PGlite takes ~5 min to reach 100k services on a busy 2-core machine.
+ */
+const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET_S ?? 300);
 const MIN_QUERIES = 50;
 const WARMUP = 20;
 const PER_PAGE = 10;
@@ -169,12 +174,22 @@ async function sqlWorker(kind: 'pglite' | 'postgres') {
     const database = await open('bench_search');
     await database.migrate();
     const sizes: SizeResult[] = [];
+    const notMeasured: string[] = [];
     let have = 0;
+    let seedSeconds = 0;
     for (const size of SIZES) {
+      const projected = have > 0 ? seedSeconds + ((size - have) * seedSeconds) / have : 0;
+      if (SEED_BUDGET_S > 0 && projected > SEED_BUDGET_S) {
+        const why = `${size}: not measured, seeding would take ~${Math.round(projected)} s in all (BENCH_SEED_BUDGET_S=${SEED_BUDGET_S}; 0 lifts it)`;
+        notMeasured.push(why);
+        log(`${kind} ${why}`);
+        continue;
+      }
       const t = performance.now();
       await grow(database, have, size);
       have = size;
       const buildSeconds = round1((performance.now() - t) / 1000);
+      seedSeconds += buildSeconds;
       const timed = await timeQueries(mix, async (q) => {
         const r = await searchServices(database.db, { q: q.q, locale: q.lang, page: 1, perPage: PER_PAGE });
         return r.ids.length;
@@ -190,6 +205,7 @@ async function sqlWorker(kind: 'pglite' | 'postgres') {
       ...(cluster && !('skipped' in cluster) ? { version: `PostgreSQL ${cluster.version}` } : {}),
       relevance: rel,
       sizes,
+      notMeasured,
     };
   } finally {
     if (cluster && !('skipped' in cluster)) cluster.stop();
@@ -280,6 +296,8 @@ async function main() {
     }
   }
   console.table(rows);
+  for (const r of results)
+    for (const why of 'notMeasured' in r ? (r.notMeasured ?? []) : []) console.log(`${r.engine} ${why}`);
   console.log('p95 by kind of query (ms)');
   const kinds: Record<string, Record<string, number>> = {};
   for (const r of results)
@@ -301,6 +319,7 @@ async function main() {
     queryMix: buildQueryMix(SEED).length,
     perPage: PER_PAGE,
     budgetSecondsPerSize: BUDGET_MS / 1000,
+    seedBudgetSeconds: SEED_BUDGET_S,
     engines: results,
   });
 }
