@@ -45,7 +45,7 @@ const BUDGET_MS = Number(process.env.BENCH_SEARCH_BUDGET_S ?? 30) * 1000;
  * Seeding a SQL database stops before a size it would not reach within this many seconds in all, judged by
  * its pace so far (0: no limit). PGlite takes ~5 min to reach 100k services on a busy 2-core machine.
  */
-const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET_S ?? 300);
+const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET_S ?? 240);
 const MIN_QUERIES = 50;
 const WARMUP = 20;
 const PER_PAGE = 10;
