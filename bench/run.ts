@@ -1,17 +1,25 @@
 /**
- * `npm run bench`: numbers, never pass/fail. Writes a table to stdout and bench/results/latest.json.
+ * `npm run bench`: numbers, never pass/fail. Each part prints its tables and merges its numbers into
+ * bench/results/latest.json; bench/README.md has the latest numbers and how to reproduce them.
+ * BENCH_ONLY=startup,search,http,import picks parts; BENCH_SIZES=1000,10000 and BENCH_SKIP_POSTGRES=1 make
+ * a quick run.
  *
+ * startup (this file):
  *  - cold start: from spawning `arrival start` to the first 200 from /readyz, on a fresh DATA_DIR (creates and
  *    migrates the embedded database) and on an existing one (goal ≤ 3 s);
  *  - RSS of the server process once ready, and after 200 page requests;
  *  - public pages in Chromium at 400 ms latency, 400 kbit/s and a 4× CPU slowdown (DESIGN.md "Contract
  *    details"): bytes on the wire and time to the load event, cold cache.
+ * search (bench/search.ts), http (bench/http.ts), import (bench/import.ts): see each file; each runs in its
+ * own process.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServerProcess } from '../test/process.ts';
+import { mergeResults, RESULTS_FILE } from './lib.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM = process.env.ARRIVAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -152,13 +160,19 @@ async function main() {
       console.log('Pages at 400 ms latency, 400 kbit/s, 4× CPU slowdown (cold cache, 360 px):');
       console.table(pages);
     }
-    const out = path.resolve('bench/results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`Written to ${path.join(out, 'latest.json')}`);
+    mergeResults('startup', result);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-await main();
+const PARTS = ['startup', 'search', 'http', 'import'];
+const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((p) => p.trim());
+const started = performance.now();
+if (only.includes('startup')) await main();
+for (const part of PARTS.slice(1)) {
+  if (!only.includes(part)) continue;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${part}.ts`], { stdio: 'inherit' });
+  if (run.status !== 0) console.log(`bench/${part}.ts failed (exit ${run.status}); its numbers are missing.`);
+}
+console.log(`\nAll numbers in ${RESULTS_FILE} (${Math.round((performance.now() - started) / 1000)} s)`);
