@@ -1,4 +1,4 @@
-import { and, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, getTableColumns, getTableName, inArray, notInArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/driver.ts';
 import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
@@ -54,35 +54,35 @@ export function toHsds(table: string, row: Record<string, unknown>, keepArrival 
   return out as HsdsRow;
 }
 
-function fromHsds(table: string, row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, prop] of fieldMap(table)) {
-    // Left out, the content language takes the column's default; every other absent field is null.
-    if (field === 'content_lang' && row[field] == null) continue;
-    out[prop] = row[field] ?? null;
-  }
-  return out;
-}
-
 const CHUNK = 500;
+const BULK = 2000;
 
 /** Inserts or replaces (by id) every row of an import, in the caller's transaction. */
 export async function upsertRows(tx: Db, flat: FlatRows): Promise<void> {
   for (const [name, rows] of flat.tables) {
     const table = hsdsTable(name);
-    const columns = getTableColumns(table);
+    const columns = Object.values(getTableColumns(table)).map((c) => c.name);
+    const quoted = columns.map((c) => `"${c}"`).join(', ');
+    // Left out, the content language takes its default; every other absent field is null.
+    const select = columns
+      .map((c) => (c === 'content_lang' ? `coalesce(r."content_lang", 'en')` : `r."${c}"`))
+      .join(', ');
     // Re-importing an id replaces the record: every column takes the new value (or null when absent).
-    const set = Object.fromEntries(
-      Object.entries(columns)
-        .filter(([prop]) => prop !== 'id')
-        .map(([prop, column]) => [prop, sql.raw(`excluded."${column.name}"`)]),
-    );
-    const values = [...rows.values()].map((row) => fromHsds(name, row));
-    for (let i = 0; i < values.length; i += CHUNK) {
-      await tx
-        .insert(table)
-        .values(values.slice(i, i + CHUNK))
-        .onConflictDoUpdate({ target: table.id, set });
+    const update = columns
+      .filter((c) => c !== 'id')
+      .map((c) => `"${c}" = excluded."${c}"`)
+      .join(', ');
+    const tableName = `"${getTableName(table)}"`;
+    const values = [...rows.values()];
+    // One parameter per batch: the rows as JSON, typed by the table's own row type (json_populate_recordset),
+    // far cheaper than a bound parameter per field.
+    for (let i = 0; i < values.length; i += BULK) {
+      const batch = JSON.stringify(values.slice(i, i + BULK));
+      await tx.execute(
+        sql`insert into ${sql.raw(tableName)} (${sql.raw(quoted)})
+            select ${sql.raw(select)} from json_populate_recordset(null::${sql.raw(tableName)}, ${batch}::json) r
+            on conflict ("id") do update set ${sql.raw(update)}`,
+      );
     }
   }
 }

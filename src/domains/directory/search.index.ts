@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
-import { directoryLexeme, directorySearchDoc, directoryTranslation } from './directory.schema.ts';
+import { directorySearchDoc, directoryTranslation } from './directory.schema.ts';
 import { rowsWhere } from './hsds.rows.ts';
 import { normalizeText, searchConfigFor, wordsOf } from './normalize.ts';
 
@@ -73,25 +73,24 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
       }
     }
     if (docs.length > 0) {
-      await tx.insert(directorySearchDoc).values(
-        docs.map((d) => {
-          const config = searchConfigFor(d.lang);
-          return {
-            serviceId: d.serviceId,
-            lang: d.lang,
-            isOriginal: d.isOriginal,
-            nameNorm: d.name,
-            document: sql`setweight(to_tsvector(${config}::regconfig, ${d.name}), 'A') || setweight(to_tsvector(${config}::regconfig, ${d.body}), 'B') || setweight(to_tsvector('simple'::regconfig, ${d.name}), 'C')`,
-          };
-        }),
+      // The documents travel as one JSON parameter; each is weighted: name (A), body (B), and the name once more in
+      // the simple configuration (C), so an unstemmed name still matches.
+      const batch = JSON.stringify(docs.map((d) => ({ ...d, config: searchConfigFor(d.lang) })));
+      await tx.execute(
+        sql`insert into directory_search_doc (service_id, lang, is_original, name_norm, document)
+            select x."serviceId", x.lang, x."isOriginal", x.name,
+                   setweight(to_tsvector(x.config::regconfig, x.name), 'A')
+                   || setweight(to_tsvector(x.config::regconfig, x.body), 'B')
+                   || setweight(to_tsvector('simple'::regconfig, x.name), 'C')
+              from json_to_recordset(${batch}::json)
+                as x("serviceId" text, lang text, "isOriginal" boolean, name text, body text, config text)`,
       );
     }
     const list = [...words];
-    for (let j = 0; j < list.length; j += 1000) {
-      await tx
-        .insert(directoryLexeme)
-        .values(list.slice(j, j + 1000).map((word) => ({ word })))
-        .onConflictDoNothing();
+    if (list.length > 0) {
+      await tx.execute(
+        sql`insert into directory_lexeme (word) select unnest(${sql.param(list)}::text[]) on conflict do nothing`,
+      );
     }
   }
 }
