@@ -1,4 +1,5 @@
 export { formatTime, StaffLayout } from './accounts.pages.tsx';
+export { warmUpPasswordChecks } from './accounts.passwords.ts';
 export {
   type AccountsRouteDeps,
   accountsRoutes,
