@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Role, StaffActor } from '../../http/policy.ts';
 import { Layout, type PageContext } from '../../ui/index.ts';
 import type { MemberView, OrganisationRow } from './accounts.repo.ts';
-import type { SessionView } from './accounts.service.ts';
+import type { SessionView } from './sessions.service.ts';
 import { staffHref } from './staff-links.ts';
 
 const href = (ctx: PageContext, path: string) => staffHref(ctx.locale, path);

@@ -21,14 +21,12 @@ import { type AccountsRouteDeps, clearSessionCookie, logInAndSetCookie } from '.
 import { ZRole } from './accounts.schema.ts';
 import {
   disableUser,
-  endOwnSession,
   listOrganisationMembers,
   listOrganisations,
-  listOwnSessions,
-  logOut,
   regenerateRecoveryCodes,
 } from './accounts.service.ts';
 import { acceptInvitation, findOpenInvitation, inviteUser } from './invitations.service.ts';
+import { endOwnSession, listOwnSessions, logOut } from './sessions.service.ts';
 import { safeNext, staffHref } from './staff-links.ts';
 
 const hidden = { hide: true } as const;
