@@ -80,11 +80,13 @@ export function LoginPage({
   next,
   error,
   email,
+  csrf,
 }: {
   ctx: PageContext;
   next: string;
   error?: string;
   email?: string;
+  csrf: string;
 }) {
   const { t } = ctx;
   return (
@@ -94,6 +96,7 @@ export function LoginPage({
       <ErrorSummary ctx={ctx} code={error} />
       <form method="post" action={href(ctx, '/staff/login')} class="stack">
         <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="_csrf" value={csrf} />
         <div class="field">
           <label for="email">{t('staff.login.email')}</label>
           <input
