@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Role, StaffActor } from '../../http/policy.ts';
-import { Layout, type PageContext } from '../../ui/index.ts';
+import { Layout, type PageContext, QrCode } from '../../ui/index.ts';
 import type { MemberView, OrganisationRow } from './accounts.repo.ts';
 import type { SessionView } from './sessions.service.ts';
 import { staffHref } from './staff-links.ts';
@@ -383,6 +383,9 @@ export function EnrolmentPage({
       {totp ? (
         <>
           <p>{t('staff.totp.intro')}</p>
+          <p>
+            <QrCode text={totp.uri} label={t('staff.totp.qr')} />
+          </p>
           <p>
             {t('staff.totp.key')}:{' '}
             <code class="secret" lang="en" dir="ltr">

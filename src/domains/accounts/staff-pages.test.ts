@@ -198,6 +198,10 @@ describe('staff pages', () => {
     expect(done.statusCode).toBe(201);
     expect(done.body).toContain('Set up your second step');
     expect(done.body).toContain('otpauth://totp/');
+    expect(done.body).toMatch(
+      /<svg class="qr" role="img" aria-label="QR code to scan with your authenticator app"[^>]*>/,
+    );
+    expect(done.body).toMatch(/<path d="(M\d+ \d+h1v1h-1z){100,}"/);
     expect(done.body.match(/<code>[0-9A-Z]{5}-[0-9A-Z]{5}<\/code>/g)).toHaveLength(10);
     const used = await t.app.inject({ method: 'GET', url: path });
     expect(used.statusCode).toBe(410);
