@@ -20,6 +20,7 @@ import {
   resolveSession,
   sessionCookieFor,
   staffPageRoutes,
+  warmUpPasswordChecks,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
+  await warmUpPasswordChecks();
   const mailTransport =
     deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
   if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit } from '../src/domains/audit/index.ts';
+import { openPostgres } from '../src/db/driver.ts';
+import { freshServerDatabase } from '../src/db/testing.ts';
+import { recordAudit, verifyAuditLog } from '../src/domains/audit/index.ts';
 import { cliDatabase } from './cli-database.ts';
 import { runCli } from './process.ts';
 
@@ -49,3 +53,66 @@ describe('arrival audit verify', () => {
     expect(broken.stdout).toContain('broken at seq 3');
   });
 });
+
+async function asAdmin(url: string, statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+// Part of the PostgreSQL run only (defined, not skipped, so that CI counts no skipped test).
+if (process.env.DATABASE_URL)
+  describe('the recommended PostgreSQL role for the app (src/domains/audit/README.md)', () => {
+    it('may append to the audit log, but not change, delete or unprotect it', async () => {
+      const server = await freshServerDatabase();
+      const ownerUrl = server.env.DATABASE_URL ?? '';
+      const role = `arrival_app_${randomBytes(4).toString('hex')}`;
+      const database = new URL(ownerUrl).pathname.slice(1);
+      await asAdmin(ownerUrl, [
+        `CREATE ROLE ${role} LOGIN`,
+        `GRANT CONNECT ON DATABASE ${database} TO ${role}`,
+        `GRANT USAGE ON SCHEMA public TO ${role}`,
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+        `REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM ${role}`,
+        `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
+        `GRANT SELECT ON drizzle.__drizzle_migrations TO ${role}`,
+      ]);
+      const appUrl = new URL(ownerUrl);
+      appUrl.username = role;
+      const app = await openPostgres(appUrl.toString(), { max: 2 });
+      try {
+        expect(await app.isReady()).toBe(true);
+        await app.db.transaction((tx) =>
+          recordAudit(tx, { at: new Date(), actor: null, action: 'test.appended', objectId: 'x1' }),
+        );
+        const refused = async (statement: ReturnType<typeof sql>) => {
+          const error = await app.db.execute(statement).then(
+            () => undefined,
+            (e: unknown) => e as { cause?: { code?: string; message?: string } },
+          );
+          return `${error?.cause?.code}: ${error?.cause?.message}`;
+        };
+        // Refused by the grants (not only by the trigger, whose message says "append-only").
+        expect(await refused(sql`update audit_log set action = 'x.y'`)).toBe(
+          '42501: permission denied for table audit_log',
+        );
+        expect(await refused(sql`delete from audit_log`)).toBe(
+          '42501: permission denied for table audit_log',
+        );
+        expect(await refused(sql`truncate audit_log`)).toBe('42501: permission denied for table audit_log');
+        // Only the table's owner may switch the trigger off.
+        expect(await refused(sql`alter table audit_log disable trigger audit_log_append_only`)).toBe(
+          '42501: must be owner of table audit_log',
+        );
+        expect(await verifyAuditLog(app.db)).toMatchObject({ intact: true, length: 1 });
+      } finally {
+        await app.close();
+        await server.close();
+        await asAdmin(ownerUrl.replace(/\/[^/]*$/, '/postgres'), [`DROP ROLE IF EXISTS ${role}`]);
+      }
+    });
+  });

@@ -112,7 +112,13 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
   'POST /staff/login': () => ({
     method: 'POST',
     url: '/staff/login',
-    payload: { email: `${randomUUID()}@nowhere.example`, password: 'not a real password' },
+    // The form's double-submit token, as the login page sets it.
+    headers: { cookie: `arrival_login_csrf=${'b'.repeat(22)}` },
+    payload: {
+      email: `${randomUUID()}@nowhere.example`,
+      password: 'not a real password',
+      _csrf: 'b'.repeat(22),
+    },
   }),
   'POST /staff/logout': () => ({ method: 'POST', url: '/staff/logout' }),
   'GET /staff/sessions': () => ({ url: '/staff/sessions' }),
@@ -256,10 +262,12 @@ describe('authorization matrix', () => {
         const actor = who === 'anonymous' ? undefined : { userId: actors[who], role: who };
         const session = actor ? await fixture.session(actor.userId, 'own', actor.role) : undefined;
         const options = await build({ fixture, side, actor, asset });
+        const cookies = [session?.cookie, options.headers?.cookie].filter(Boolean).join('; ');
         const res = await t.app.inject({
           ...options,
           headers: {
-            ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}),
+            ...(cookies ? { cookie: cookies } : {}),
+            ...(session ? { 'x-csrf-token': session.csrf } : {}),
             accept: 'application/json',
           },
         });

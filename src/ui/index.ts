@@ -6,6 +6,7 @@ import { type PageContext, renderDocument } from './layout.tsx';
 export { type Assets, loadAssets } from './assets.ts';
 export { BadRequestPage, NotFoundPage, ProblemPage, ServerErrorPage } from './error-pages.tsx';
 export { dirOf, Layout, localePath, type PageContext, renderDocument } from './layout.tsx';
+export { QrCode } from './qr.tsx';
 
 export interface Ui {
   readonly catalogues: Catalogues;

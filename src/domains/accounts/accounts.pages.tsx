@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { Role, StaffActor } from '../../http/policy.ts';
-import { Layout, type PageContext } from '../../ui/index.ts';
+import { Layout, type PageContext, QrCode } from '../../ui/index.ts';
 import type { MemberView, OrganisationRow } from './accounts.repo.ts';
-import type { SessionView } from './accounts.service.ts';
+import type { SessionView } from './sessions.service.ts';
 import { staffHref } from './staff-links.ts';
 
 const href = (ctx: PageContext, path: string) => staffHref(ctx.locale, path);
@@ -80,11 +80,13 @@ export function LoginPage({
   next,
   error,
   email,
+  csrf,
 }: {
   ctx: PageContext;
   next: string;
   error?: string;
   email?: string;
+  csrf: string;
 }) {
   const { t } = ctx;
   return (
@@ -94,6 +96,7 @@ export function LoginPage({
       <ErrorSummary ctx={ctx} code={error} />
       <form method="post" action={href(ctx, '/staff/login')} class="stack">
         <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="_csrf" value={csrf} />
         <div class="field">
           <label for="email">{t('staff.login.email')}</label>
           <input
@@ -380,6 +383,9 @@ export function EnrolmentPage({
       {totp ? (
         <>
           <p>{t('staff.totp.intro')}</p>
+          <p>
+            <QrCode text={totp.uri} label={t('staff.totp.qr')} />
+          </p>
           <p>
             {t('staff.totp.key')}:{' '}
             <code class="secret" lang="en" dir="ltr">

@@ -42,6 +42,15 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 let dummy: Promise<string> | undefined;
+
+/**
+ * Makes the dummy hash ahead of the first login, so that the first unknown account does not take longer than
+ * a wrong password (which would tell the two apart).
+ */
+export async function warmUpPasswordChecks(): Promise<void> {
+  await verifyPassword(undefined, 'warm-up');
+}
+
 /**
  * Checks a password against a stored hash. Without one (unknown account) it checks against a dummy hash with
  * the same parameters and answers false, so both take the same time (no account enumeration by timing).

@@ -15,16 +15,18 @@ import { ZInvitationAccept, ZInvitationCreate, ZLogin, ZRole, ZSessionInfo } fro
 import {
   createOrganisation,
   disableUser,
-  endOwnSession,
-  LoginRefused,
   listOrganisationMembers,
   listOrganisations,
+} from './accounts.service.ts';
+import { acceptInvitation, type InvitationDeps, inviteUser } from './invitations.service.ts';
+import {
+  endOwnSession,
+  LoginRefused,
   listOwnSessions,
   logIn,
   logOut,
   resolveSession,
-} from './accounts.service.ts';
-import { acceptInvitation, type InvitationDeps, inviteUser } from './invitations.service.ts';
+} from './sessions.service.ts';
 
 export interface SessionCookie {
   /** `__Host-arrival_session` over https, `arrival_session` over plain http (a `__Host-` cookie needs Secure). */

@@ -1,4 +1,5 @@
 export { formatTime, StaffLayout } from './accounts.pages.tsx';
+export { warmUpPasswordChecks } from './accounts.passwords.ts';
 export {
   type AccountsRouteDeps,
   accountsRoutes,
@@ -18,12 +19,11 @@ export {
 } from './accounts.schema.ts';
 export {
   type AccountsDeps,
-  openSession,
   type ProvisionedUser,
   provisionUser,
-  resolveSession,
   roleNeedsTotp,
 } from './accounts.service.ts';
 export { totpCodeAt } from './accounts.totp.ts';
+export { openSession, resolveSession } from './sessions.service.ts';
 export { loginRedirect, safeNext, staffHref } from './staff-links.ts';
 export { staffPageRoutes } from './staff-pages.routes.ts';

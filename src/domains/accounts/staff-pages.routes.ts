@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
@@ -21,20 +22,24 @@ import { type AccountsRouteDeps, clearSessionCookie, logInAndSetCookie } from '.
 import { ZRole } from './accounts.schema.ts';
 import {
   disableUser,
-  endOwnSession,
   listOrganisationMembers,
   listOrganisations,
-  listOwnSessions,
-  logOut,
   regenerateRecoveryCodes,
 } from './accounts.service.ts';
 import { acceptInvitation, findOpenInvitation, inviteUser } from './invitations.service.ts';
+import { endOwnSession, listOwnSessions, logOut } from './sessions.service.ts';
 import { safeNext, staffHref } from './staff-links.ts';
 
 const hidden = { hide: true } as const;
 const ZIdParams = z.object({ id: z.uuid() });
 const ZTokenParams = z.object({ token: z.string().max(100) });
 const ZLang = z.object({ lang: z.string().max(10).optional() });
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** The staff pages under `/staff/` (server-rendered, no JavaScript needed), over the same services as the API. */
 export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPluginAsyncZod {
@@ -58,14 +63,33 @@ export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPl
       reply.redirect('/staff/', 301),
     );
 
+    // The login form has no session to tie a CSRF token to, so it uses a double-submit cookie: a random value
+    // in a SameSite=Strict cookie that the form must echo. Another site can neither read nor set it, so it
+    // cannot log a visitor into an account of its choosing (login CSRF).
+    const loginCsrfCookie = deps.cookie.secure ? '__Host-arrival_login_csrf' : 'arrival_login_csrf';
+    const issueLoginCsrf = (request: FastifyRequest, reply: FastifyReply): string => {
+      const existing = request.cookies[loginCsrfCookie];
+      if (existing && /^[A-Za-z0-9_-]{22}$/.test(existing)) return existing;
+      const token = randomBytes(16).toString('base64url');
+      reply.setCookie(loginCsrfCookie, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.cookie.secure,
+      });
+      return token;
+    };
+
     app.get(
       '/staff/login',
       {
         config: { policy: publicAccess },
         schema: { ...hidden, querystring: ZLang.extend({ next: z.string().max(500).optional() }) },
       },
-      async (request, reply) =>
-        send(reply, LoginPage({ ctx: contextOf(request), next: safeNext(request.query.next) })),
+      async (request, reply) => {
+        const csrf = issueLoginCsrf(request, reply);
+        return send(reply, LoginPage({ ctx: contextOf(request), next: safeNext(request.query.next), csrf }));
+      },
     );
 
     app.post(
@@ -83,19 +107,29 @@ export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPl
             password: z.string().max(1024),
             totp: z.string().trim().max(32).optional(),
             next: z.string().max(500).optional(),
+            _csrf: z.string().max(100).optional(),
           }),
         },
       },
       async (request, reply) => {
-        const { email, password, totp, next } = request.body;
+        const { email, password, totp, next, _csrf } = request.body;
         const ctx = contextOf(request);
+        const expected = request.cookies[loginCsrfCookie];
+        if (!expected || !_csrf || !sameToken(expected, _csrf)) {
+          const csrf = issueLoginCsrf(request, reply);
+          return send(
+            reply,
+            LoginPage({ ctx, next: safeNext(next), error: 'CSRF_INVALID', email, csrf }),
+            403,
+          );
+        }
         try {
           await logInAndSetCookie(deps, request, reply, { email, password, ...(totp ? { totp } : {}) });
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           return send(
             reply,
-            LoginPage({ ctx, next: safeNext(next), error: error.code, email }),
+            LoginPage({ ctx, next: safeNext(next), error: error.code, email, csrf: expected }),
             error.status,
           );
         }

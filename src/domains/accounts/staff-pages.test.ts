@@ -30,14 +30,21 @@ describe('staff pages', () => {
     await smtp?.close();
   });
 
+  /** The login form's double-submit CSRF cookie and token, as a browser gets them with the page. */
+  async function loginForm(lang = 'en') {
+    const page = await t.app.inject({ method: 'GET', url: `/staff/login?lang=${lang}` });
+    return { cookie: sessionCookieOf(page.headers['set-cookie']), csrf: csrfIn(page.body) };
+  }
+
   /** Logs in through the HTML form, as a browser without JavaScript would. */
   async function formLogin(staff: TestStaff, next = '/staff/') {
+    const { cookie, csrf } = await loginForm();
     const totp = freshTotp(t, staff);
     return t.app.inject({
       method: 'POST',
       url: '/staff/login?lang=en',
-      headers: FORM,
-      payload: form({ email: staff.email, password: staff.password, totp: totp ?? '', next }),
+      headers: { ...FORM, cookie },
+      payload: form({ email: staff.email, password: staff.password, totp: totp ?? '', next, _csrf: csrf }),
     });
   }
 
@@ -75,18 +82,40 @@ describe('staff pages', () => {
     expect(safeNext('/staff/audit?action=auth.login')).toBe('/staff/audit?action=auth.login');
   });
 
+  it('refuses a login form that did not come from the login page (login CSRF), opening no session', async () => {
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/staff/login?lang=en',
+      headers: FORM,
+      payload: form({ email: analyst.email, password: analyst.password }),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('This form has expired or did not come from this site.');
+    expect(String(forged.headers['set-cookie'])).not.toContain('arrival_session=');
+    const { cookie } = await loginForm();
+    const mismatched = await t.app.inject({
+      method: 'POST',
+      url: '/staff/login?lang=en',
+      headers: { ...FORM, cookie },
+      payload: form({ email: analyst.email, password: analyst.password, _csrf: 'c'.repeat(22) }),
+    });
+    expect(mismatched.statusCode).toBe(403);
+    expect(String(mismatched.headers['set-cookie'])).not.toContain('arrival_session=');
+  });
+
   it('shows a refused login on the form, in the page’s language, without a cookie', async () => {
+    const { cookie, csrf } = await loginForm('fr');
     const res = await t.app.inject({
       method: 'POST',
       url: '/staff/login?lang=fr',
-      headers: FORM,
-      payload: form({ email: analyst.email, password: 'wrong password 123' }),
+      headers: { ...FORM, cookie },
+      payload: form({ email: analyst.email, password: 'wrong password 123', _csrf: csrf }),
     });
     expect(res.statusCode).toBe(401);
     expect(res.body).toMatch(/^<!doctype html><html lang="fr"/);
     expect(res.body).toContain('role="alert"');
     expect(res.body).toContain('L’adresse e-mail ou le mot de passe est incorrect.');
-    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(String(res.headers['set-cookie'])).not.toContain('arrival_session=');
   });
 
   it('renders the login page right-to-left in Arabic, with no inline script or style', async () => {
@@ -169,6 +198,10 @@ describe('staff pages', () => {
     expect(done.statusCode).toBe(201);
     expect(done.body).toContain('Set up your second step');
     expect(done.body).toContain('otpauth://totp/');
+    expect(done.body).toMatch(
+      /<svg class="qr" role="img" aria-label="QR code to scan with your authenticator app"[^>]*>/,
+    );
+    expect(done.body).toMatch(/<path d="(M\d+ \d+h1v1h-1z){100,}"/);
     expect(done.body.match(/<code>[0-9A-Z]{5}-[0-9A-Z]{5}<\/code>/g)).toHaveLength(10);
     const used = await t.app.inject({ method: 'GET', url: path });
     expect(used.statusCode).toBe(410);
