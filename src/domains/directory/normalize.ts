@@ -41,16 +41,11 @@ export type Script = 'latin' | 'cyrillic' | 'arabic' | 'other';
 
 /** The dominant script of a text, by counting letters. */
 export function detectScript(text: string): Script {
-  let latin = 0;
-  let cyrillic = 0;
-  let arabic = 0;
-  let other = 0;
-  for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) latin++;
-    else if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
-    else if (/\p{Script=Arabic}/u.test(ch)) arabic++;
-    else if (/\p{L}/u.test(ch)) other++;
-  }
+  const count = (pattern: RegExp) => text.match(pattern)?.length ?? 0;
+  const latin = count(/\p{Script=Latin}/gu);
+  const cyrillic = count(/\p{Script=Cyrillic}/gu);
+  const arabic = count(/\p{Script=Arabic}/gu);
+  const other = count(/\p{L}/gu) - latin - cyrillic - arabic;
   const max = Math.max(latin, cyrillic, arabic, other);
   if (max === 0) return 'other';
   if (max === arabic) return 'arabic';
