@@ -58,14 +58,7 @@ async function start(options: { demoDefault?: boolean }): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-async function migrate(): Promise<void> {
-  const cfg = config();
-  const logger = createLogger({ level: cfg.logLevel });
-  const runtime = await openRuntime(cfg, logger);
-  await runtime.close();
-  console.log('Migrations applied.');
-}
-
+/** Opens (and migrates) the database for one command, and closes it whatever happens. */
 async function withRuntime<T>(run: (runtime: Runtime, cfg: Config) => Promise<T>): Promise<T> {
   const cfg = config();
   const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
@@ -75,6 +68,11 @@ async function withRuntime<T>(run: (runtime: Runtime, cfg: Config) => Promise<T>
   } finally {
     await runtime.close();
   }
+}
+
+async function migrate(): Promise<void> {
+  await withRuntime(async () => {});
+  console.log('Migrations applied.');
 }
 
 async function importCommand(
@@ -147,10 +145,7 @@ async function seedDemoCommand(options: { services?: string; seed: string }): Pr
 }
 
 async function auditVerify(): Promise<void> {
-  const cfg = config();
-  const logger = createLogger({ level: cfg.logLevel });
-  const runtime = await openRuntime(cfg, logger);
-  try {
+  await withRuntime(async (runtime) => {
     const verdict = await verifyAuditLog(runtime.database.db);
     if (verdict.intact) {
       console.log(`audit log intact: ${verdict.length} rows, head ${verdict.head}`);
@@ -158,9 +153,7 @@ async function auditVerify(): Promise<void> {
       console.log(`audit log broken at seq ${verdict.brokenAtSeq} (${verdict.reason})`);
       process.exitCode = EXIT_FAILED;
     }
-  } finally {
-    await runtime.close();
-  }
+  });
 }
 
 /** The password piped on stdin (passwords never come from arguments, which other users can see). */
@@ -197,9 +190,7 @@ async function createUser(options: {
     throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const role = options.role as Role;
   const password = await readPasswordFromStdin();
-  const cfg = config();
-  const runtime = await openRuntime(cfg, createLogger({ level: cfg.logLevel }));
-  try {
+  await withRuntime(async (runtime, cfg) => {
     const created = await provisionUser(
       { db: runtime.database.db, clock: systemClock, issuer: cfg.cityName },
       {
@@ -211,9 +202,7 @@ async function createUser(options: {
       },
     );
     printProvisioned(options.email.trim().toLowerCase(), role, options.organisation.trim(), created);
-  } finally {
-    await runtime.close();
-  }
+  });
 }
 
 async function createAdmin(options: { email: string; passwordStdin?: boolean }): Promise<void> {

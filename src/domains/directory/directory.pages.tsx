@@ -76,7 +76,8 @@ function searchHref(ctx: PageContext, query: SearchPageProps['query'], page: num
   return `${localePath(ctx.locale, '/services')}${qs ? `?${qs}` : ''}`;
 }
 
-function excerpt(text: string, max = 180): string {
+/** The start of a text, cut at a word boundary, with an ellipsis when cut. */
+export function excerpt(text: string, max = 180): string {
   return text.length <= max ? text : `${text.slice(0, max).replace(/\s+\S*$/, '')}…`;
 }
 

@@ -1,5 +1,6 @@
 import type { TKitPdfInput } from '../../pdf/index.ts';
 import { dirOf, type PageContext } from '../../ui/index.ts';
+import { excerpt } from './directory.pages.tsx';
 import type { HsdsRow } from './hsds.flatten.ts';
 import { firstPhone, type KitSection } from './kit.pages.tsx';
 import { DAYS } from './service.pages.tsx';
@@ -62,14 +63,7 @@ export function kitPdfInput(
           name: s.name.text,
           lang: s.name.lang,
           dir: dirOf(s.name.lang),
-          ...(description
-            ? {
-                description:
-                  description.length > 220
-                    ? `${description.slice(0, 220).replace(/\s+\S*$/, '')}…`
-                    : description,
-              }
-            : {}),
+          ...(description ? { description: excerpt(description, 220) } : {}),
           ...(phone ? { phone } : {}),
           ...(address ? { address } : {}),
           ...(hours ? { hours } : {}),
