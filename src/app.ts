@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -23,9 +23,11 @@ import {
   warmUpPasswordChecks,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
+import { consentRoutes } from './domains/consent/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
+import { createKeyring, type PeopleDeps, peopleRoutes } from './domains/people/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
@@ -58,10 +60,17 @@ export interface AppDeps {
   outboxPollMs?: number;
   /** Requests allowed per source address per minute, all routes together (default 300). */
   rateLimitPerMinute?: number;
+  /** Lookups by a person's code (public /api/v1/my-data…) per source address per minute (default 10). */
+  codeRateLimitPerMinute?: number;
   /** Login attempts allowed per source address per minute (default 30). */
   loginRateLimitPerMinute?: number;
   /** Process-wide metrics (CPU, memory, event loop); off in tests, which build many apps in one process. */
   collectProcessMetrics?: boolean;
+  /**
+   * The deployment key that wraps each person's data key (the runtime resolves it); else the config's. Without
+   * either, a throwaway key is made and a warning logged: what is stored then cannot be read after a restart.
+   */
+  masterKey?: Buffer;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -258,6 +267,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(auditRoutes({ db: database.db, clock, ui }));
+  let masterKey = deps.masterKey ?? config.masterKey;
+  if (!masterKey) {
+    app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
+    masterKey = randomBytes(32);
+  }
+  const people: PeopleDeps = {
+    db: database.db,
+    clock,
+    keyring: createKeyring(masterKey),
+    erasureGraceDays: config.erasureDays,
+  };
+  await app.register(peopleRoutes(people));
+  await app.register(consentRoutes(people, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({

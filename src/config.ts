@@ -44,6 +44,9 @@ const ZEnv = z.object({
     .string()
     .regex(/^\+?[0-9]{2,15}$/, 'must be a phone number of digits, e.g. 112')
     .default('112'),
+  ARRIVAL_ERASURE_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  ARRIVAL_REFERRAL_ACK_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  ARRIVAL_REFERRAL_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 /** The name of the fictional city whose directory `ARRIVAL_DEMO=1` loads (src/domains/directory/demo). */
@@ -70,6 +73,12 @@ export interface Config {
   emergencyNumber: string;
   /** The city's IANA time zone: opening hours are in it. */
   timeZone: string;
+  /** Days the city has to confirm an erasure a person asked for; then retention erases them anyway. */
+  erasureDays: number;
+  /** A referral nobody opened or answered for this many days is escalated to its sender. */
+  referralAckDays: number;
+  /** A referral still waiting for the receiver after this many days expires. */
+  referralExpiryDays: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cityName: e.ARRIVAL_CITY_NAME ?? (e.ARRIVAL_DEMO === '1' ? DEMO_CITY_NAME : 'Demo City'),
     emergencyNumber: e.ARRIVAL_EMERGENCY_NUMBER,
     timeZone: e.ARRIVAL_TIMEZONE,
+    erasureDays: e.ARRIVAL_ERASURE_DAYS,
+    referralAckDays: e.ARRIVAL_REFERRAL_ACK_DAYS,
+    referralExpiryDays: e.ARRIVAL_REFERRAL_EXPIRY_DAYS,
   };
 }
 

@@ -38,6 +38,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       catalogues,
       logger,
       collectProcessMetrics: true,
+      masterKey: runtime.masterKey,
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

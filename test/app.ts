@@ -30,6 +30,7 @@ export async function buildTestApp(
     clock?: ReturnType<typeof fixedClock>;
     loginRateLimitPerMinute?: number;
     rateLimitPerMinute?: number;
+    codeRateLimitPerMinute?: number;
     mailTransport?: Transporter;
   } = {},
 ): Promise<TestApp> {
@@ -52,6 +53,7 @@ export async function buildTestApp(
     clock: clock as Clock,
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
     ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    ...(options.codeRateLimitPerMinute ? { codeRateLimitPerMinute: options.codeRateLimitPerMinute } : {}),
     // Tests send mail by calling app.outbox.flush(), never on a timer.
     outboxPollMs: 0,
     ...(options.mailTransport ? { mailTransport: options.mailTransport } : {}),

@@ -12,5 +12,15 @@ export {
   users,
 } from '../domains/accounts/accounts.schema.ts';
 export { auditLog } from '../domains/audit/audit.schema.ts';
+export { consents } from '../domains/consent/consent.schema.ts';
 export * from '../domains/directory/directory.schema.ts';
 export { outbox } from '../domains/notify/notify.schema.ts';
+export {
+  deletionRecords,
+  erasureRequests,
+  people,
+  personNeeds,
+  personNotes,
+  personVisits,
+} from '../domains/people/people.schema.ts';
+export { referralEvents, referrals, serviceCapacity } from '../domains/referrals/referrals.schema.ts';

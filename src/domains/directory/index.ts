@@ -7,7 +7,7 @@ export {
   stableUuid,
 } from './demo.ts';
 export { type DirectoryPagesDeps, directoryPageRoutes } from './directory.routes.ts';
-export { TRANSLATION_ORIGINS } from './directory.schema.ts';
+export { hsdsService, TRANSLATION_ORIGINS } from './directory.schema.ts';
 export {
   exportHsds,
   hsdsValidator,
