@@ -166,7 +166,7 @@ async function main() {
   }
 }
 
-const PARTS = ['startup', 'search', 'http', 'import'];
+const PARTS = ['startup', 'search', 'http', 'import', 'people'];
 const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((p) => p.trim());
 const started = performance.now();
 if (only.includes('startup')) await main();

@@ -1,0 +1,183 @@
+/**
+ * People benchmark (part of `npm run bench`; alone: `node --import tsx bench/people.ts`). Numbers, never
+ * pass/fail.
+ *
+ * Finding a returning person, at BENCH_PEOPLE_SIZES people (default 10k, 100k, 1M) in one organisation, on
+ * PGlite and on a throwaway PostgreSQL cluster (BENCH_SKIP_POSTGRES=1 to skip): `lookUpPeople` (the service
+ * the helpdesk calls: keyed HMAC of what staff typed, an index lookup, an audit row per hit, one transaction)
+ * by Arrival code and by phone (blind index), p50/p95 over BENCH_LOOKUPS lookups of people that exist.
+ * People are seeded as the service writes them (a wrapped data key, sealed fields, blind indexes), in bulk.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { systemClock } from '../src/clock.ts';
+import { type Database, openPglite, openPostgres } from '../src/db/driver.ts';
+import { organisations } from '../src/domains/accounts/index.ts';
+import {
+  createKeyring,
+  formatArrivalCode,
+  type Keyring,
+  newArrivalCode,
+  type PeopleDeps,
+  personVault,
+} from '../src/domains/people/index.ts';
+import { lookUpPeople } from '../src/domains/people/people.service.ts';
+import type { StaffActor } from '../src/http/policy.ts';
+import { log, mergeResults, random, round1, SEED, startPostgres, summary } from './lib.ts';
+
+const SIZES = (() => {
+  const raw = process.env.BENCH_PEOPLE_SIZES;
+  if (!raw) return [10_000, 100_000, 1_000_000];
+  return raw
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+})();
+const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 300);
+const BATCH = 5000;
+
+export interface Sample {
+  code: string;
+  phone: string;
+}
+
+/** Grows the people table to `target` rows as the service writes them; keeps some codes and phones to look up. */
+export async function seedPeople(
+  database: Database,
+  keyring: Keyring,
+  organisationId: string,
+  from: number,
+  target: number,
+  samples: Sample[],
+  next: () => number,
+): Promise<void> {
+  const now = new Date();
+  for (let start = from; start < target; start += BATCH) {
+    const rows = [];
+    for (let i = start; i < Math.min(target, start + BATCH); i++) {
+      const id = randomUUID();
+      const { dataKey, wrapped } = keyring.newDataKey(id);
+      const vault = personVault(id, dataKey);
+      const code = newArrivalCode();
+      const phone = `+3460${String(i).padStart(7, '0')}`;
+      if (next() < 0.01 && samples.length < 5000) samples.push({ code: formatArrivalCode(code), phone });
+      rows.push({
+        id,
+        organisation_id: organisationId,
+        wrapped_key: wrapped,
+        display_name: vault.seal('displayName', `Person ${i}`),
+        phone: vault.seal('phone', phone),
+        languages: vault.seal('languages', ['ar']),
+        phone_index: keyring.blindIndex('phone', phone),
+        code_index: keyring.blindIndex('person-code', code),
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+        last_contact_at: now.toISOString(),
+      });
+    }
+    await database.db.execute(sql`
+      insert into people (id, organisation_id, wrapped_key, display_name, phone, languages, phone_index,
+                          code_index, created_at, updated_at, last_contact_at)
+      select id, organisation_id, wrapped_key, display_name, phone, languages, phone_index, code_index,
+             created_at, updated_at, last_contact_at
+      from json_to_recordset(${JSON.stringify(rows)}::json) as r(
+        id uuid, organisation_id uuid, wrapped_key text, display_name text, phone text, languages text,
+        phone_index text, code_index text, created_at timestamptz, updated_at timestamptz,
+        last_contact_at timestamptz)`);
+  }
+  await database.db.execute(sql`analyze people`);
+}
+
+export async function benchOrganisation(database: Database) {
+  const organisationId = randomUUID();
+  await database.db
+    .insert(organisations)
+    .values({ id: organisationId, name: `Bench ${organisationId}`, createdAt: new Date() });
+  const actor: StaffActor = {
+    sessionId: randomUUID(),
+    userId: randomUUID(),
+    email: 'bench@example.org',
+    organisationId,
+    organisationName: 'Bench',
+    role: 'caseworker',
+    csrfToken: 'unused',
+  };
+  return { organisationId, actor };
+}
+
+async function timeLookups(deps: PeopleDeps, actor: StaffActor, samples: Sample[], by: 'code' | 'phone') {
+  const ms: number[] = [];
+  for (let i = 0; i < Math.min(LOOKUPS, samples.length * 3); i++) {
+    const sample = samples[i % samples.length] as Sample;
+    const t = performance.now();
+    const found = await lookUpPeople(
+      deps,
+      actor,
+      by === 'code' ? { code: sample.code } : { phone: sample.phone },
+      {},
+    );
+    ms.push(performance.now() - t);
+    if (found.length !== 1) throw new Error(`lookup by ${by} found ${found.length} people`);
+  }
+  return summary(ms.slice(Math.min(20, ms.length - 1)));
+}
+
+async function runEngine(name: string, database: Database, rows: Record<string, unknown>[]) {
+  const keyring = createKeyring(Buffer.alloc(32, 1));
+  const deps: PeopleDeps = { db: database.db, clock: systemClock, keyring, erasureGraceDays: 30 };
+  const { organisationId, actor } = await benchOrganisation(database);
+  const samples: Sample[] = [];
+  const next = random(SEED);
+  let size = 0;
+  for (const target of SIZES) {
+    const t = performance.now();
+    await seedPeople(database, keyring, organisationId, size, target, samples, next);
+    const seedSeconds = round1((performance.now() - t) / 1000);
+    size = target;
+    log(`people: ${name} ${target} seeded in ${seedSeconds} s; looking up…`);
+    const byCode = await timeLookups(deps, actor, samples, 'code');
+    const byPhone = await timeLookups(deps, actor, samples, 'phone');
+    rows.push({
+      engine: name,
+      people: target,
+      seedSeconds,
+      codeP50: byCode.p50,
+      codeP95: byCode.p95,
+      phoneP50: byPhone.p50,
+      phoneP95: byPhone.p95,
+    });
+  }
+}
+
+async function main() {
+  const rows: Record<string, unknown>[] = [];
+  const pglite = await openPglite({});
+  await pglite.migrate();
+  try {
+    await runEngine('pglite', pglite, rows);
+  } finally {
+    await pglite.close();
+  }
+  let postgres: Record<string, unknown> = {};
+  if (process.env.BENCH_SKIP_POSTGRES !== '1') {
+    const cluster = await startPostgres();
+    if ('skipped' in cluster) {
+      postgres = { skipped: cluster.skipped };
+    } else {
+      postgres = { version: cluster.version };
+      const database = await openPostgres(cluster.url);
+      try {
+        await database.migrate();
+        await runEngine('postgres', database, rows);
+      } finally {
+        await database.close();
+        cluster.stop();
+      }
+    }
+  }
+  console.log('Person lookup (lookUpPeople: HMAC + index + audit row, one transaction), ms:');
+  console.table(rows);
+  mergeResults('people', { sizes: SIZES, lookups: LOOKUPS, postgres, lookup: rows });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
