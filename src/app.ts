@@ -27,7 +27,12 @@ import { consentRoutes } from './domains/consent/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
-import { createKeyring, type PeopleDeps, peopleRoutes } from './domains/people/index.ts';
+import {
+  createKeyring,
+  type PeopleDeps,
+  peopleRoutes,
+  privateMessageOpener,
+} from './domains/people/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
@@ -135,7 +140,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const mailTransport =
     deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
   if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');
+  let masterKey = deps.masterKey ?? config.masterKey;
+  if (!masterKey) {
+    app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
+    masterKey = randomBytes(32);
+  }
+  const keyring = createKeyring(masterKey);
   const outbox = createOutboxWorker({
+    openPrivate: privateMessageOpener({ db: database.db, keyring }),
     db: database.db,
     clock,
     catalogues,
@@ -267,16 +279,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(auditRoutes({ db: database.db, clock, ui }));
-  let masterKey = deps.masterKey ?? config.masterKey;
-  if (!masterKey) {
-    app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
-    masterKey = randomBytes(32);
-  }
   const people: PeopleDeps = {
     db: database.db,
     clock,
-    keyring: createKeyring(masterKey),
+    keyring,
     erasureGraceDays: config.erasureDays,
+    messages: {
+      publicBaseUrl: config.publicBaseUrl,
+      locales: catalogues.locales,
+      defaultLocale: config.defaultLocale,
+      kick: () => outbox.kick(),
+    },
   };
   await app.register(peopleRoutes(people));
   await app.register(consentRoutes(people, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));

@@ -53,10 +53,15 @@ export async function startSmtpServer(): Promise<TestSmtp> {
   };
 }
 
-/** The body of a raw message, with quoted-printable soft line breaks undone. */
+/** The body of a raw message, decoded from base64 or quoted-printable (nodemailer picks one per message). */
 export function messageText(raw: string): string {
+  const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
   const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
-  return body
+  if (/^content-transfer-encoding:\s*base64/im.test(headers))
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  const bytes = body
     .replace(/=\r\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  // Quoted-printable escapes are bytes of UTF-8.
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }

@@ -26,6 +26,7 @@ export const ZConsentCreate = z
       .optional()
       .describe('The language the consent was explained in.'),
     interpreter: z.boolean().optional().describe('Whether an interpreter helped explain it.'),
+    sendReceipt: z.boolean().optional().describe('Also email the receipt to the person’s address on file.'),
   })
   .meta({ id: 'ConsentCreate' });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Clock } from '../../clock.ts';
-import type { Db, Executor, Tx } from '../../db/driver.ts';
+import type { Executor, Tx } from '../../db/driver.ts';
 import { AppError } from '../../http/errors.ts';
 import type { StaffActor } from '../../http/policy.ts';
 import { organisations } from '../accounts/index.ts';
@@ -10,9 +10,12 @@ import {
   auditActorOf,
   formatArrivalCode,
   type Keyring,
+  messageLocale,
   newArrivalCode,
+  type PeopleDeps,
   parseArrivalCode,
   people,
+  queuePersonEmail,
   type RequestContext,
   refuse,
   type ShareableField,
@@ -20,11 +23,7 @@ import {
 } from '../people/index.ts';
 import { type ConsentPurpose, consents } from './consent.schema.ts';
 
-export interface ConsentDeps {
-  db: Db;
-  clock: Clock;
-  keyring: Keyring;
-}
+export type ConsentDeps = Pick<PeopleDeps, 'db' | 'clock' | 'keyring' | 'messages'>;
 
 export type ConsentRow = typeof consents.$inferSelect;
 export type ConsentState = 'active' | 'expired' | 'revoked';
@@ -46,6 +45,8 @@ export interface ConsentInput {
   /** How it was explained: the language used and whether an interpreter helped. */
   explainedIn?: string | undefined;
   interpreter?: boolean | undefined;
+  /** Also email the receipt to the person's address on file. */
+  sendReceipt?: boolean | undefined;
 }
 
 /**
@@ -92,9 +93,35 @@ export async function createConsent(
       createdAt: now,
     });
     await consentAudit(tx, deps, actor, 'consent.created', id, input.purpose, ctx);
-    return { id, receiptCode: formatArrivalCode(code), expiresAt: input.expiresAt };
+    const email = input.sendReceipt && person.email ? vault.open<string>('email', person.email) : undefined;
+    if (email && deps.messages) {
+      const languages = person.languages ? vault.open<string[]>('languages', person.languages) : [];
+      const locale = messageLocale(
+        input.explainedIn ? [input.explainedIn, ...languages] : languages,
+        deps.messages.locales,
+        deps.messages.defaultLocale,
+      );
+      const [named] = await tx
+        .select({ name: organisations.name })
+        .from(organisations)
+        .where(eq(organisations.id, input.recipientOrganisationId));
+      await queuePersonEmail(tx, deps, vault, personId, {
+        to: email,
+        template: 'consent_receipt',
+        locale,
+        params: {
+          code: formatArrivalCode(code),
+          organisation: named?.name ?? '',
+          until: input.expiresAt.toISOString().slice(0, 10),
+          url: `${deps.messages.publicBaseUrl}/${locale}/my-data`,
+        },
+      });
+    }
+    return { id, receiptCode: formatArrivalCode(code), expiresAt: input.expiresAt, queued: Boolean(email) };
   });
-  return result ?? refuse(deps, actor, 'person', personId, ctx);
+  if (!result) return refuse(deps, actor, 'person', personId, ctx);
+  if (result.queued) deps.messages?.kick();
+  return { id: result.id, receiptCode: result.receiptCode, expiresAt: result.expiresAt };
 }
 
 async function consentAudit(

@@ -3,6 +3,10 @@ export {
   createOutboxWorker,
   type EmailMessage,
   enqueueEmail,
+  enqueuePrivateEmail,
   type OutboxWorker,
+  PRIVATE_RECIPIENT_PREFIX,
+  type PrivateEmailMessage,
+  type PrivateMessageOpener,
   RETRY_DELAYS_MS,
 } from './notify.service.ts';

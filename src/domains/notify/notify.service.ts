@@ -30,6 +30,45 @@ export async function enqueueEmail(tx: Tx, at: Date, message: EmailMessage): Pro
   });
 }
 
+/**
+ * A message to a newcomer (their Arrival code, a consent receipt). Their address and the message's values are
+ * personal: they are stored sealed under the person's own data key (`sealed`, made by the people domain), and
+ * the row names only `person:<id>`. The worker asks the people domain to open it when sending; once the person
+ * is erased it cannot be opened, and the message is dropped.
+ */
+export interface PrivateEmailMessage {
+  personId: string;
+  template: string;
+  locale: string;
+  /** `{ to, params }`, sealed for this message by `sealPrivateMessage`. */
+  seal(messageId: string): string;
+}
+
+export const PRIVATE_RECIPIENT_PREFIX = 'person:';
+
+export async function enqueuePrivateEmail(tx: Tx, at: Date, message: PrivateEmailMessage): Promise<void> {
+  const id = randomUUID();
+  await tx.insert(outbox).values({
+    id,
+    channel: 'email',
+    recipient: `${PRIVATE_RECIPIENT_PREFIX}${message.personId}`,
+    template: message.template,
+    locale: message.locale,
+    params: { sealed: message.seal(id) },
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    createdAt: at,
+  });
+}
+
+/** Opens a private message for sending: its address and values, or undefined once the person is gone. */
+export type PrivateMessageOpener = (
+  personId: string,
+  messageId: string,
+  sealed: string,
+) => Promise<{ to: string; params: Record<string, string | number> } | undefined>;
+
 /** Waits between attempts: 1 min, 5 min, 30 min, 2 h, 6 h, then it is given up as failed. */
 export const RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
 
@@ -50,6 +89,8 @@ export interface OutboxDeps {
   from: string;
   /** How often to look for due retries (ms); 0 turns the timer off (tests flush by hand). */
   pollMs: number;
+  /** Opens messages to newcomers (people domain); without it they are dropped, unsent. */
+  openPrivate?: PrivateMessageOpener;
   onError?(error: unknown): void;
 }
 
@@ -94,11 +135,29 @@ export function createOutboxWorker(deps: OutboxDeps): OutboxWorker {
         if (claimed.length === 0) continue;
         const t = catalogues.translator(message.locale);
         try {
+          let to = message.recipient;
+          let params = message.params;
+          if (to.startsWith(PRIVATE_RECIPIENT_PREFIX)) {
+            const opened =
+              deps.openPrivate && typeof params.sealed === 'string'
+                ? await deps.openPrivate(to.slice(PRIVATE_RECIPIENT_PREFIX.length), message.id, params.sealed)
+                : undefined;
+            if (!opened) {
+              // The person was erased (or nothing can open it): the message goes with them.
+              await db
+                .update(outbox)
+                .set({ status: 'failed', params: {}, lastError: 'RECIPIENT_GONE' })
+                .where(eq(outbox.id, message.id));
+              failed += 1;
+              continue;
+            }
+            ({ to, params } = opened);
+          }
           await transport.sendMail({
             from: deps.from,
-            to: message.recipient,
-            subject: t(`email.${message.template}.subject`, message.params),
-            text: t(`email.${message.template}.body`, message.params),
+            to,
+            subject: t(`email.${message.template}.subject`, params),
+            text: t(`email.${message.template}.body`, params),
           });
           await db
             .update(outbox)

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/driver.ts';
 import { consents } from '../consent/consent.schema.ts';
+import { outbox, PRIVATE_RECIPIENT_PREFIX } from '../notify/index.ts';
 import { referralEvents, referrals } from '../referrals/referrals.schema.ts';
 import {
   deletionRecords,
@@ -197,6 +198,8 @@ export async function deletePersonRows(db: Executor, personId: string): Promise<
       sql`select count(*) as n from ${referralEvents} e join ${referrals} r on r.id = e.referral_id where r.person_id = ${personId}`,
     ),
   };
+  // Messages to the person still waiting in the outbox go too (they are sealed under the key that goes now).
+  await db.delete(outbox).where(eq(outbox.recipient, `${PRIVATE_RECIPIENT_PREFIX}${personId}`));
   const deleted = await db.delete(people).where(eq(people.id, personId)).returning({ id: people.id });
   if (deleted.length === 0) return {};
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));

@@ -218,6 +218,10 @@ export const ZPersonCreate = z
       .max(200)
       .optional()
       .describe('The helpdesk site (HSDS location id) of the visit.'),
+    sendCode: z
+      .boolean()
+      .optional()
+      .describe('Also email the Arrival code to `email` (the person asked for it).'),
   })
   .meta({ id: 'PersonCreate' });
 export type TPersonCreate = z.infer<typeof ZPersonCreate>;

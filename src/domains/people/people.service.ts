@@ -4,6 +4,7 @@ import type { Db, Executor, Tx } from '../../db/driver.ts';
 import { notFound } from '../../http/errors.ts';
 import type { StaffActor } from '../../http/policy.ts';
 import { type AuditActor, recordAudit } from '../audit/index.ts';
+import { enqueuePrivateEmail, type PrivateMessageOpener } from '../notify/index.ts';
 import { formatArrivalCode, newArrivalCode, parseArrivalCode } from './codes.ts';
 import { PERSON_RETENTION_DAYS, type ShareableField } from './fields.ts';
 import type { Need, NeedStatus, UrgencyFlag } from './needs.ts';
@@ -23,6 +24,52 @@ export interface PeopleDeps {
   keyring: Keyring;
   /** Days the city has to confirm an erasure asked for on /{lang}/my-data; then it happens anyway. */
   erasureGraceDays: number;
+  /** For messages to the person (their code, a consent receipt): links, language, and sending after commit. */
+  messages?: { publicBaseUrl: string; locales: readonly string[]; defaultLocale: string; kick(): void };
+}
+
+/** The language to write to a person in: the first of theirs that the city has a catalogue for. */
+export function messageLocale(
+  languages: readonly string[] | undefined,
+  locales: readonly string[],
+  fallback: string,
+) {
+  for (const language of languages ?? []) {
+    const primary = language.toLowerCase().split('-')[0] ?? '';
+    if (locales.includes(primary)) return primary;
+  }
+  return fallback;
+}
+
+/**
+ * Queues an email to the person, in the transaction: their address and the values (a code) are sealed under
+ * their key, so the outbox holds nothing readable about them (notify.service.ts `enqueuePrivateEmail`).
+ */
+export async function queuePersonEmail(
+  tx: Tx,
+  deps: { clock: Clock },
+  vault: PersonVault,
+  personId: string,
+  message: { to: string; template: string; locale: string; params: Record<string, string | number> },
+): Promise<void> {
+  await enqueuePrivateEmail(tx, deps.clock.now(), {
+    personId,
+    template: message.template,
+    locale: message.locale,
+    seal: (messageId) => vault.seal(`outbox:${messageId}`, { to: message.to, params: message.params }),
+  });
+}
+
+/** Opens a queued private message when the outbox sends it; undefined once the person is erased. */
+export function privateMessageOpener(deps: { db: Db; keyring: Keyring }): PrivateMessageOpener {
+  return async (personId, messageId, sealed) => {
+    const person = await repo.findPerson(deps.db, personId);
+    if (!person) return undefined;
+    return vaultOf(deps.keyring, person).open<{ to: string; params: Record<string, string | number> }>(
+      `outbox:${messageId}`,
+      sealed,
+    );
+  };
 }
 
 export interface RequestContext {
@@ -167,7 +214,17 @@ export async function createPerson(
       recordedBy: actor.userId,
     });
     await audit(tx, deps, actor, 'person.created', id, 'casework', ctx);
+    if (input.sendCode && input.email && deps.messages) {
+      const locale = messageLocale(input.languages, deps.messages.locales, deps.messages.defaultLocale);
+      await queuePersonEmail(tx, deps, vault, id, {
+        to: input.email,
+        template: 'person_code',
+        locale,
+        params: { code: formatArrivalCode(code), url: `${deps.messages.publicBaseUrl}/${locale}/my-data` },
+      });
+    }
   });
+  if (input.sendCode && input.email) deps.messages?.kick();
   return { id, code: formatArrivalCode(code) };
 }
 
