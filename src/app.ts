@@ -23,11 +23,11 @@ import {
   warmUpPasswordChecks,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
-import { consentRoutes } from './domains/consent/index.ts';
+import { consentRoutes, myDataPageRoutes } from './domains/consent/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
-import { createKeyring, type PeopleDeps, peopleRoutes } from './domains/people/index.ts';
+import { createKeyring, type PeopleDeps, peopleRoutes, privacyRoutes } from './domains/people/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
@@ -280,6 +280,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(peopleRoutes(people));
   await app.register(consentRoutes(people, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
+  await app.register(privacyRoutes({ ui }));
+  await app.register(
+    myDataPageRoutes({
+      ...people,
+      ui,
+      timeZone: config.timeZone,
+      codeRateLimitPerMinute: deps.codeRateLimitPerMinute,
+    }),
+  );
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({
