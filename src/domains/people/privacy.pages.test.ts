@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { loadCatalogues } from '../../i18n/index.ts';
 import { PERSONAL_FIELDS } from './fields.ts';
+import { PROTECTION } from './privacy.pages.tsx';
 
 /** The text of an HTML fragment as a person reads it: tags out, entities decoded. */
 function textOf(html: string): string {
@@ -43,6 +44,7 @@ describe('the privacy page, generated from the field registry', () => {
         expect(text).toContain(tr(`privacy.purpose.${field.purpose}`));
         for (const audience of field.audiences) expect(text).toContain(tr(`privacy.audience.${audience}`));
         expect(text).toContain(tr(field.shareable ? 'privacy.share.consent' : 'privacy.share.never'));
+        expect(text).toContain(tr(`privacy.protection.${PROTECTION[name]}`));
       }
     });
   }
