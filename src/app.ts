@@ -23,7 +23,7 @@ import {
   warmUpPasswordChecks,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
-import { consentRoutes } from './domains/consent/index.ts';
+import { consentRoutes, myDataPageRoutes } from './domains/consent/index.ts';
 import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
@@ -31,6 +31,7 @@ import {
   createKeyring,
   type PeopleDeps,
   peopleRoutes,
+  privacyRoutes,
   privateMessageOpener,
 } from './domains/people/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
@@ -293,6 +294,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(peopleRoutes(people));
   await app.register(consentRoutes(people, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
+  await app.register(privacyRoutes({ ui }));
+  await app.register(
+    myDataPageRoutes({
+      ...people,
+      ui,
+      timeZone: config.timeZone,
+      codeRateLimitPerMinute: deps.codeRateLimitPerMinute,
+    }),
+  );
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({

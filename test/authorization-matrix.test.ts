@@ -240,6 +240,24 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
     url: '/api/v1/my-data/erasure',
     payload: { code: 'K7Q-4M2-XPB' },
   }),
+  // The privacy page and the person's own pages: public; a code nobody holds is the same 404 page for everyone.
+  'GET /:locale/privacy': () => ({ url: '/fr/privacy' }),
+  'GET /:locale/my-data': () => ({ url: '/fr/my-data' }),
+  'POST /:locale/my-data': () => ({
+    method: 'POST',
+    url: '/fr/my-data',
+    payload: { code: 'K7Q-4M2-XPB' },
+  }),
+  'POST /:locale/my-data/revoke': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: '/fr/my-data/revoke',
+    payload: { code: 'K7Q-4M2-XPB', consentId: (await fixture.person(side)).consentId },
+  }),
+  'POST /:locale/my-data/erasure': () => ({
+    method: 'POST',
+    url: '/fr/my-data/erasure',
+    payload: { code: 'K7Q-4M2-XPB' },
+  }),
 };
 
 const routeKey = (r: RouteEntry) => `${r.method} ${r.url}`;

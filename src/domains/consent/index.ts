@@ -7,4 +7,5 @@ export {
   findConsent,
   listConsentsOfPerson,
 } from './consent.service.ts';
+export { type MyDataPagesDeps, myDataPageRoutes } from './my-data.page-routes.ts';
 export { type MyData, myData, requestMyErasure, revokeMyConsent } from './my-data.service.ts';

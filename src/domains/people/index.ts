@@ -3,6 +3,7 @@ export {
   PERSON_RETENTION_DAYS,
   PERSONAL_FIELDS,
   type PersonalField,
+  type PersonalFieldName,
   PURPOSES,
   SHAREABLE_FIELDS,
   type ShareableField,
@@ -28,3 +29,4 @@ export {
   runRetention,
   vaultOf,
 } from './people.service.ts';
+export { privacyRoutes } from './privacy.routes.ts';
