@@ -82,7 +82,8 @@ export interface HelpdeskDeps extends PeopleDeps {
 const hidden = { hide: true } as const;
 const ZLang = z.object({ lang: z.string().max(10).optional() });
 const ZPerson = z.object({ id: z.uuid() });
-const csrf = { _csrf: z.string().max(100) };
+/** The form's CSRF token (the policy checks it; a JSON client sends the `x-csrf-token` header instead). */
+const csrf = { _csrf: z.string().max(100).optional() };
 /** A form field sent once, many times (checkboxes) or not at all → a list. */
 const many = z
   .union([z.string().max(200), z.array(z.string().max(200)).max(40)])
