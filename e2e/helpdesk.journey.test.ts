@@ -221,6 +221,10 @@ describeJourney('the helpdesk in a real browser', () => {
         await Promise.all([page.waitForLoadState('load'), page.locator('.no-print a').first().click()]);
         await page.waitForSelector('#needs-title');
         await check('person page');
+        const personUrl = page.url();
+        await page.goto(personUrl.replace(`?lang=${lang}`, `/edit?lang=${lang}`));
+        await check('change details');
+        await page.goto(personUrl);
         await page.goto(page.url().replace(`?lang=${lang}`, `/consents/new?lang=${lang}`));
         await check('consent form');
         await page.locator('#recipientOrganisationId').selectOption({ label: 'Open Doors' });

@@ -240,6 +240,14 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
   'GET /staff/people/:id': async ({ fixture, side }) => ({
     url: `/staff/people/${(await fixture.person(side)).id}`,
   }),
+  'GET /staff/people/:id/edit': async ({ fixture, side }) => ({
+    url: `/staff/people/${(await fixture.person(side)).id}/edit`,
+  }),
+  'POST /staff/people/:id/edit': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/edit`,
+    payload: { displayName: 'Changed' },
+  }),
   'POST /staff/people/:id/needs': async ({ fixture, side }) => ({
     method: 'POST',
     url: `/staff/people/${(await fixture.person(side)).id}/needs`,

@@ -215,6 +215,35 @@ describe('helpdesk pages', () => {
     expect(last.body).not.toContain(`/notes/${noteId}/done`);
   });
 
+  it('changes what is recorded, forgetting an emptied field, and refuses a bad phone on the form', async () => {
+    const { id } = await intake({ displayName: 'Old Name', phone: '+34 600 999 888', languages: 'ar' });
+    const form = await get(s, `/staff/people/${id}/edit?lang=en`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Old Name"');
+    expect(form.body).toMatch(/name="languages" value="ar" checked/);
+    const bad = await post(s, `/staff/people/${id}/edit?lang=en`, { displayName: 'New Name', phone: 'nope' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('value="nope"');
+    const saved = await post(s, `/staff/people/${id}/edit?lang=en`, {
+      displayName: 'New Name',
+      phone: '',
+      otherLanguages: 'Lingala',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`/staff/people/${id}?done=updated&lang=en#recorded`);
+    const page = await get(s, `/staff/people/${id}?lang=en&done=updated`);
+    expect(page.body).toContain('<h1>New Name</h1>');
+    expect(page.body).toContain('Lingala');
+    expect(page.body).not.toContain('600 999 888');
+    expect((await post(s, '/staff/people/lookup?lang=en', { phone: '+34 600 999 888' })).body).toContain(
+      'No one found',
+    );
+    expect((await get(other, `/staff/people/${id}/edit?lang=en`)).statusCode).toBe(404);
+    expect((await post(other, `/staff/people/${id}/edit?lang=en`, { displayName: 'X' })).statusCode).toBe(
+      404,
+    );
+  });
+
   it('refuses a note that is too long with a clear message, keeping the text', async () => {
     const { id } = await intake();
     const long = `Started here. ${'a'.repeat(2100)}`;

@@ -40,8 +40,12 @@ import {
   type ShareableField,
   setNeedStatus,
   type TPersonCreate,
+  type TPersonUpdate,
+  type TPersonView,
+  updatePerson,
   ZPersonCreate,
   ZPersonLookup,
+  ZPersonUpdate,
 } from '../people/index.ts';
 import {
   ConsentFormPage,
@@ -49,9 +53,10 @@ import {
   type ConsentValues,
   explanationLanguages,
 } from './consent.pages.tsx';
-import type { FormProblem } from './helpdesk.components.tsx';
+import { COMMON_LANGUAGES, type FormProblem } from './helpdesk.components.tsx';
 import { sitesOfOrganisation } from './helpdesk.repo.ts';
 import {
+  EditPersonPage,
   emptyIntake,
   FindPage,
   type FoundPerson,
@@ -156,6 +161,42 @@ function intakeInput(values: IntakeValues): TPersonCreate {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as TPersonCreate;
 }
 
+/** The edit form's values from what is recorded (languages outside the checkboxes go in the text field). */
+function editValues(person: TPersonView): IntakeValues {
+  const languages = person.languages ?? [];
+  const common = (l: string) => (COMMON_LANGUAGES as readonly string[]).includes(l);
+  return {
+    ...emptyIntake(''),
+    displayName: person.displayName ?? '',
+    phone: person.phone ?? '',
+    email: person.email ?? '',
+    languages: languages.filter(common),
+    otherLanguages: languages.filter((l) => !common(l)).join(', '),
+    interpreterNeeded: person.interpreterNeeded ?? false,
+    urgency: person.urgency ?? [],
+  };
+}
+
+/** A change from the edit form: every field is sent, and an emptied one is forgotten (`null`). */
+function editInput(values: IntakeValues): Record<string, unknown> {
+  const given = (s: string) => (s.trim() ? s.trim() : null);
+  const languages = [
+    ...values.languages,
+    ...values.otherLanguages
+      .split(/[,،;]/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  ];
+  return {
+    displayName: given(values.displayName),
+    phone: given(values.phone),
+    email: given(values.email),
+    languages: languages.length > 0 ? languages : null,
+    interpreterNeeded: values.interpreterNeeded ? true : null,
+    urgency: values.urgency.length > 0 ? values.urgency : null,
+  };
+}
+
 /** The helpdesk's staff pages under `/staff/people` (server-rendered, no JavaScript needed). */
 export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
   const { ui } = deps;
@@ -180,7 +221,8 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
     /** Post/Redirect/Get back to the person page, with what was done and where. */
     const backToPerson = (request: FastifyRequest, reply: FastifyReply, id: string, done?: Done) => {
       const locale = requestLocale(request, ui.catalogues);
-      const at = {
+      const at: Record<Done, string> = {
+        updated: 'recorded',
         need: 'needs',
         needs: 'needs',
         note: 'notes',
@@ -514,6 +556,79 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
             reissued: true,
           }),
         );
+      },
+    );
+
+    // ---- Change what is recorded ----
+
+    const editPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      values?: IntakeValues,
+      problems: FormProblem[] = [],
+    ) => {
+      const actor = actorOf(request);
+      const person = await readPerson(deps, actor, id, ctxOf(request));
+      if (person.access !== 'owner') return refuse(deps, actor, 'person', id, ctxOf(request));
+      const ctx = contextOf(request, `/staff/people/${id}/edit`);
+      return send(
+        reply,
+        EditPersonPage({
+          ctx,
+          actor,
+          personId: id,
+          name: personName(ctx, person),
+          values: values ?? editValues(person),
+          problems,
+        }),
+        problems.length > 0 ? 400 : 200,
+      );
+    };
+
+    app.get(
+      '/staff/people/:id/edit',
+      { config: { policy: managePeople }, schema: { ...hidden, params: ZPerson, querystring: ZLang } },
+      async (request, reply) => editPage(request, reply, request.params.id),
+    );
+
+    app.post(
+      '/staff/people/:id/edit',
+      {
+        config: { policy: managePeople },
+        schema: {
+          ...hidden,
+          params: ZPerson,
+          querystring: ZLang,
+          body: ZIntakeForm.omit({ siteId: true, needs: true, slipLang: true }),
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const b = request.body;
+        const values: IntakeValues = {
+          ...emptyIntake(''),
+          urgency: b.urgency,
+          languages: b.languages,
+          otherLanguages: b.otherLanguages,
+          interpreterNeeded: b.interpreterNeeded === 'yes',
+          displayName: b.displayName,
+          phone: b.phone,
+          email: b.email,
+        };
+        const parsed = ZPersonUpdate.safeParse(editInput(values));
+        if (!parsed.success) {
+          const problems: FormProblem[] = [];
+          for (const issue of parsed.error.issues) {
+            const field = INTAKE_FIELD[String(issue.path[0] ?? '')] ?? 'needs';
+            if (!problems.some((p) => p.field === field))
+              problems.push({ field, key: `staff.invalid.${field}` });
+          }
+          return editPage(request, reply, id, values, problems);
+        }
+        const change: TPersonUpdate = parsed.data;
+        await updatePerson(deps, actorOf(request), id, change, ctxOf(request));
+        return backToPerson(request, reply, id, 'updated');
       },
     );
 

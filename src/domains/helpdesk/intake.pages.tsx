@@ -389,3 +389,95 @@ export function FindPage({
     </StaffLayout>
   );
 }
+
+/** Change what is recorded: the same fields as intake; an emptied field is forgotten. */
+export function EditPersonPage({
+  ctx,
+  actor,
+  personId,
+  name,
+  values,
+  problems = [],
+}: {
+  ctx: PageContext;
+  actor: StaffActor;
+  personId: string;
+  name: string;
+  values: IntakeValues;
+  problems?: FormProblem[];
+}) {
+  const { t } = ctx;
+  return (
+    <StaffLayout ctx={ctx} actor={actor} title={t('staff.edit.title', { name })}>
+      <p>{t('staff.edit.hint')}</p>
+      <Problems ctx={ctx} problems={problems} />
+      <form
+        method="post"
+        action={href(ctx, `/staff/people/${personId}/edit`)}
+        class="stack intake"
+        novalidate
+      >
+        <Csrf actor={actor} />
+        <TextField
+          ctx={ctx}
+          id="displayName"
+          label={t('staff.intake.name')}
+          value={values.displayName}
+          problems={problems}
+        />
+        <TextField
+          ctx={ctx}
+          id="phone"
+          type="tel"
+          inputmode="tel"
+          label={t('staff.intake.phone')}
+          value={values.phone}
+          problems={problems}
+        />
+        <TextField
+          ctx={ctx}
+          id="email"
+          type="email"
+          inputmode="email"
+          label={t('staff.intake.email')}
+          value={values.email}
+          problems={problems}
+        />
+        <Choices
+          legend={t('staff.intake.languages')}
+          name="languages"
+          idPrefix="lang"
+          options={COMMON_LANGUAGES.map((code) => ({ value: code, label: languageName(ctx, code) }))}
+          checked={values.languages}
+        />
+        <TextField
+          ctx={ctx}
+          id="otherLanguages"
+          label={t('staff.intake.otherLanguages')}
+          hint={t('staff.intake.otherLanguagesHint')}
+          value={values.otherLanguages}
+          problems={problems}
+        />
+        <div class="field">
+          <Choice
+            id="interpreterNeeded"
+            name="interpreterNeeded"
+            label={t('staff.intake.interpreter')}
+            checked={values.interpreterNeeded}
+          />
+        </div>
+        <Choices
+          legend={t('staff.intake.urgent')}
+          name="urgency"
+          idPrefix="urgency"
+          options={URGENCY_FLAGS.map((f) => ({ value: f, label: t(`staff.urgency.${f}`) }))}
+          checked={values.urgency}
+        />
+        <button type="submit">{t('staff.edit.submit')}</button>
+      </form>
+      <p>
+        <a href={href(ctx, `/staff/people/${personId}`)}>{t('staff.consent.back')}</a>
+      </p>
+    </StaffLayout>
+  );
+}

@@ -19,7 +19,7 @@ import type { HelpdeskSite } from './helpdesk.repo.ts';
 import { needOptions, SiteSelect } from './intake.pages.tsx';
 
 /** What a finished action says after Post/Redirect/Get (`?done=`). */
-export const DONE = ['need', 'needs', 'note', 'step', 'visit', 'revoked'] as const;
+export const DONE = ['updated', 'need', 'needs', 'note', 'step', 'visit', 'revoked'] as const;
 export type Done = (typeof DONE)[number];
 
 export interface ConsentListItem {
@@ -53,7 +53,7 @@ function Recorded({ ctx, person }: { ctx: PageContext; person: TPersonView }) {
   if (person.urgency?.length)
     rows.push([t('staff.field.urgency'), person.urgency.map((u) => t(`staff.urgency.${u}`)).join(', ')]);
   return (
-    <section aria-labelledby="recorded-title">
+    <section aria-labelledby="recorded-title" id="recorded">
       <h2 id="recorded-title">{t('staff.person.recorded')}</h2>
       {person.access === 'consent' && person.sharedUntil ? (
         <p>{t('staff.person.sharedUntil', { date: formatDate(ctx, person.sharedUntil) })}</p>
@@ -70,6 +70,11 @@ function Recorded({ ctx, person }: { ctx: PageContext; person: TPersonView }) {
           ))}
         </dl>
       )}
+      {person.access === 'owner' ? (
+        <p>
+          <a href={href(ctx, `/staff/people/${person.id}/edit`)}>{t('staff.person.edit')}</a>
+        </p>
+      ) : null}
     </section>
   );
 }
