@@ -224,6 +224,92 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
     method: 'POST',
     url: `/api/v1/consents/${(await fixture.person(side)).consentId}/revoke`,
   }),
+  // The helpdesk's pages over the same services: the same answers, as pages and redirects (Post/Redirect/Get).
+  'GET /staff/people': () => ({ url: '/staff/people' }),
+  'POST /staff/people/lookup': () => ({
+    method: 'POST',
+    url: '/staff/people/lookup',
+    payload: { phone: '+34 600 000 000' },
+  }),
+  'GET /staff/people/new': () => ({ url: '/staff/people/new' }),
+  'POST /staff/people/new': () => ({
+    method: 'POST',
+    url: '/staff/people/new',
+    payload: { displayName: 'Matrix', needs: 'food' },
+  }),
+  'GET /staff/people/:id': async ({ fixture, side }) => ({
+    url: `/staff/people/${(await fixture.person(side)).id}`,
+  }),
+  'GET /staff/people/:id/edit': async ({ fixture, side }) => ({
+    url: `/staff/people/${(await fixture.person(side)).id}/edit`,
+  }),
+  'POST /staff/people/:id/edit': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/edit`,
+    payload: { displayName: 'Changed' },
+  }),
+  'POST /staff/people/:id/needs': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/needs`,
+    payload: { needs: ['housing'] },
+  }),
+  'POST /staff/people/:id/needs/:needId': async ({ fixture, side }) => {
+    const person = await fixture.person(side);
+    return {
+      method: 'POST',
+      url: `/staff/people/${person.id}/needs/${person.needId}`,
+      payload: { status: 'met' },
+    };
+  },
+  'POST /staff/people/:id/notes': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/notes`,
+    payload: { kind: 'note', body: 'Came back for the appointment.' },
+  }),
+  'POST /staff/people/:id/notes/:noteId/done': async ({ fixture, side }) => {
+    const person = await fixture.person(side);
+    return { method: 'POST', url: `/staff/people/${person.id}/notes/${person.noteId}/done`, payload: {} };
+  },
+  'POST /staff/people/:id/visits': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/visits`,
+    payload: {},
+  }),
+  'POST /staff/people/:id/code': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/code`,
+    payload: {},
+  }),
+  'GET /staff/people/:id/consents/new': async ({ fixture, side }) => ({
+    url: `/staff/people/${(await fixture.person(side)).id}/consents/new`,
+  }),
+  'POST /staff/people/:id/consents': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/consents`,
+    payload: {
+      recipientOrganisationId: fixture.organisationOf[side === 'own' ? 'foreign' : 'own'],
+      fields: ['displayName'],
+      purpose: 'referral',
+      expiresOn: new Date(fixture.t.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10),
+      attested: 'yes',
+    },
+  }),
+  'POST /staff/people/:id/consents/:consentId/revoke': async ({ fixture, side }) => {
+    const person = await fixture.person(side);
+    return {
+      method: 'POST',
+      url: `/staff/people/${person.id}/consents/${person.consentId}/revoke`,
+      payload: {},
+    };
+  },
+  'GET /staff/people/:id/erase': async ({ fixture, side }) => ({
+    url: `/staff/people/${(await fixture.person(side)).id}/erase`,
+  }),
+  'POST /staff/people/:id/erase': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/people/${(await fixture.person(side)).id}/erase`,
+    payload: {},
+  }),
   // The person's own page: a code nobody holds is 404 for everyone.
   'POST /api/v1/my-data': () => ({
     method: 'POST',

@@ -15,12 +15,12 @@ export function formatTime(ctx: PageContext, at: Date): string {
   }).format(at);
 }
 
-function Csrf({ actor }: { actor: StaffActor }) {
+export function Csrf({ actor }: { actor: StaffActor }) {
   return <input type="hidden" name="_csrf" value={actor.csrfToken} />;
 }
 
 /** The error summary at the top of a form (GOV.UK pattern): announced at once, links to nothing it cannot. */
-function ErrorSummary({ ctx, code }: { ctx: PageContext; code: string | undefined }) {
+export function ErrorSummary({ ctx, code }: { ctx: PageContext; code: string | undefined }) {
   if (!code) return null;
   return (
     <div class="notice urgent" role="alert" aria-labelledby="error-title">
@@ -30,10 +30,15 @@ function ErrorSummary({ ctx, code }: { ctx: PageContext; code: string | undefine
   );
 }
 
+/** The roles that help people at a helpdesk (people.policy.ts). */
+const helpsPeople = (actor: StaffActor) => ['city_admin', 'org_admin', 'caseworker'].includes(actor.role);
+
 function StaffNav({ ctx, actor }: { ctx: PageContext; actor: StaffActor }) {
   const { t } = ctx;
   const links: [string, string, boolean][] = [
     ['/staff/', 'staff.nav.home', true],
+    ['/staff/people/new', 'staff.nav.intake', helpsPeople(actor)],
+    ['/staff/people', 'staff.nav.people', helpsPeople(actor)],
     ['/staff/sessions', 'staff.nav.sessions', true],
     ['/staff/recovery-codes', 'staff.nav.recovery', true],
     ['/staff/organisation', 'staff.nav.organisation', ['city_admin', 'org_admin'].includes(actor.role)],
@@ -146,6 +151,19 @@ export function StaffHomePage({ ctx, actor }: { ctx: PageContext; actor: StaffAc
           organisation: actor.organisationName,
         })}
       </p>
+      {helpsPeople(actor) ? (
+        <>
+          <h2>{t('staff.home.helpdesk')}</h2>
+          <ul class="links">
+            <li>
+              <a href={href(ctx, '/staff/people/new')}>{t('staff.nav.intake')}</a>
+            </li>
+            <li>
+              <a href={href(ctx, '/staff/people')}>{t('staff.nav.people')}</a>
+            </li>
+          </ul>
+        </>
+      ) : null}
     </StaffLayout>
   );
 }

@@ -1,4 +1,4 @@
-export { formatTime, StaffLayout } from './accounts.pages.tsx';
+export { Csrf, ErrorSummary, formatTime, StaffLayout } from './accounts.pages.tsx';
 export { warmUpPasswordChecks } from './accounts.passwords.ts';
 export {
   type AccountsRouteDeps,
@@ -19,6 +19,7 @@ export {
 } from './accounts.schema.ts';
 export {
   type AccountsDeps,
+  listOrganisations,
   type ProvisionedUser,
   provisionUser,
   roleNeedsTotp,

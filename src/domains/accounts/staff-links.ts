@@ -17,5 +17,7 @@ export function loginRedirect(url: string): string {
 
 /** A staff link that keeps the page language (staff pages live outside `/{lang}/`). */
 export function staffHref(locale: string, path: string): string {
+  // A path that already names its language (e.g. a `next` after login) keeps it: `lang` twice would be refused.
+  if (/[?&]lang=/.test(path)) return path;
   return `${path}${path.includes('?') ? '&' : '?'}lang=${locale}`;
 }

@@ -80,6 +80,9 @@ describe('staff pages', () => {
       expect(res.headers.location, next).toBe('/staff/?lang=en');
     }
     expect(safeNext('/staff/audit?action=auth.login')).toBe('/staff/audit?action=auth.login');
+    // A page that named its language keeps it after login (not `lang` twice, which the page would refuse).
+    const back = await formLogin(analyst, '/staff/sessions?lang=ar');
+    expect(back.headers.location).toBe('/staff/sessions?lang=ar');
   });
 
   it('refuses a login form that did not come from the login page (login CSRF), opening no session', async () => {

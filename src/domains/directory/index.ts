@@ -17,4 +17,5 @@ export {
 } from './directory.service.ts';
 export { type ImportProblem, ImportRejected } from './hsds.import.ts';
 export { type HsdsApiDeps, hsdsRoutes } from './hsds.routes.ts';
+export { hsdsLocation } from './hsds.tables.ts';
 export { buildSyntheticDirectory, seedSyntheticDirectory } from './synthetic.ts';

@@ -8,15 +8,41 @@ export {
   SHAREABLE_FIELDS,
   type ShareableField,
 } from './fields.ts';
-export { NEED_CODES, NEED_STATUSES, NEEDS, type Need, URGENCY_FLAGS, type UrgencyFlag } from './needs.ts';
+export {
+  NEED_CODES,
+  NEED_STATUSES,
+  NEEDS,
+  type Need,
+  type NeedStatus,
+  URGENCY_FLAGS,
+  type UrgencyFlag,
+} from './needs.ts';
 export { createKeyring, type Keyring, type PersonVault, personVault } from './people.crypto.ts';
+export { managePeople, PEOPLE_ROLES, readPeople } from './people.policy.ts';
 export type { PersonRow } from './people.repo.ts';
 export { peopleRoutes } from './people.routes.ts';
-export { erasureRequests, people, personNeeds } from './people.schema.ts';
+export {
+  erasureRequests,
+  NOTE_MAX_CHARS,
+  people,
+  personNeeds,
+  type TPersonCreate,
+  type TPersonUpdate,
+  type TPersonView,
+  ZPersonCreate,
+  ZPersonLookup,
+  ZPersonUpdate,
+} from './people.schema.ts';
 export {
   accessOf,
+  addNeeds,
+  addNote,
   auditActorOf,
+  completeNextStep,
+  createPerson,
+  erasePerson,
   erasePersonNow,
+  lookUpPeople,
   messageLocale,
   type PeopleDeps,
   type PersonAccess,
@@ -24,9 +50,14 @@ export {
   privateMessageOpener,
   queuePersonEmail,
   type RequestContext,
+  readPerson,
+  recordVisit,
   refuse,
+  reissueCode,
   requestErasure,
   runRetention,
+  setNeedStatus,
+  updatePerson,
   vaultOf,
 } from './people.service.ts';
 export { privacyRoutes } from './privacy.routes.ts';
