@@ -28,6 +28,7 @@ import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
 import { createKeyring, type PeopleDeps, peopleRoutes } from './domains/people/index.ts';
+import { type ReferralDeps, referralRoutes } from './domains/referrals/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
@@ -60,7 +61,10 @@ export interface AppDeps {
   outboxPollMs?: number;
   /** Requests allowed per source address per minute, all routes together (default 300). */
   rateLimitPerMinute?: number;
-  /** Lookups by a person's code (public /api/v1/my-data…) per source address per minute (default 10). */
+  /**
+   * Tries of a code a person holds (public /api/v1/my-data…, a referral's disclosure code) per source address
+   * per minute (default 10).
+   */
   codeRateLimitPerMinute?: number;
   /** Login attempts allowed per source address per minute (default 30). */
   loginRateLimitPerMinute?: number;
@@ -280,6 +284,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(peopleRoutes(people));
   await app.register(consentRoutes(people, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
+  const referralDeps: ReferralDeps = {
+    ...people,
+    outbox,
+    publicBaseUrl: config.publicBaseUrl,
+    locale: config.defaultLocale,
+    referralAckDays: config.referralAckDays,
+    referralExpiryDays: config.referralExpiryDays,
+  };
+  await app.register(referralRoutes(referralDeps, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({
