@@ -207,7 +207,8 @@ export async function createReferral(
   const created = await refusalsAudited(deps, actor, refused, ctx, () =>
     deps.db.transaction(async (tx) => {
       const now = deps.clock.now();
-      const person = await findPerson(tx, input.personId);
+      // Locked: an erasure of the person waits for this transaction, or this one finds no person.
+      const person = await findPerson(tx, input.personId, { lock: true });
       if (!person || person.organisationId !== actor.organisationId)
         throw new Denied('person', input.personId);
       if (input.needId) {

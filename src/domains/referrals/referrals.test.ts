@@ -177,14 +177,15 @@ describe('closed-loop referrals between organisations', () => {
   }
 
   async function counts() {
-    const [row] = await queryRows<Record<string, number>>(
+    const [row] = await queryRows<{ referrals: number; events: number; outbox: number; audit: number }>(
       t.database.db,
       sql`select (select count(*)::int from referrals) as referrals,
         (select count(*)::int from referral_events) as events,
         (select count(*)::int from outbox) as outbox,
         (select count(*)::int from audit_log) as audit`,
     );
-    return row ?? {};
+    if (!row) throw new Error('no counts');
+    return row;
   }
 
   async function emailsAbout(referralId: string) {
@@ -365,7 +366,7 @@ describe('closed-loop referrals between organisations', () => {
     const after = await counts();
     expect({ ...after, audit: 0 }).toEqual({ ...before, audit: 0 });
     // Each refusal the machine made is audited (the validation failures never reached it).
-    expect(after.audit - (before.audit ?? 0)).toBe(5);
+    expect(after.audit - before.audit).toBe(5);
     expect(await auditActions(id)).toEqual(
       expect.arrayContaining([
         'referral.move_refused.reason_required',
@@ -504,7 +505,7 @@ describe('closed-loop referrals between organisations', () => {
 
     const after = await counts();
     expect({ ...after, audit: 0 }).toEqual({ ...before, audit: 0 });
-    expect(after.audit - (before.audit ?? 0)).toBe(6);
+    expect(after.audit - before.audit).toBe(6);
     expect(await auditActions(theirs.id)).toContain('person.access_denied');
     expect(await auditActions(mine.id)).toEqual(
       expect.arrayContaining([
@@ -608,9 +609,13 @@ describe('closed-loop referrals between organisations', () => {
     });
     const { id } = created.json();
     expect((await get(ngo, `/api/v1/referrals/${id}`)).statusCode).toBe(200);
+    const listed = (await get(ngo, '/api/v1/referrals?box=received')).json();
+    expect(listed.items.map((i: { id: string }) => i.id)).toContain(id);
     t.clock.advance(2 * DAY_MS + 1000);
     await logInAll();
     expect((await get(ngo, `/api/v1/referrals/${id}`)).statusCode).toBe(404);
+    const received = (await get(ngo, '/api/v1/referrals?box=received')).json();
+    expect(received.items.map((i: { id: string }) => i.id)).not.toContain(id);
     expect((await get(helpdesk, `/api/v1/referrals/${id}`)).json().consent.id).toBe(consent.id);
   });
 

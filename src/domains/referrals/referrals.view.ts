@@ -26,8 +26,13 @@ import type { TReferralView } from './referrals.schema.ts';
 
 export type Side = Exclude<ReferralSide, 'system'>;
 
-export async function findPerson(db: Executor, id: string): Promise<PersonRow | undefined> {
-  const [row] = await db.select().from(people).where(eq(people.id, id));
+export async function findPerson(
+  db: Executor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<PersonRow | undefined> {
+  const query = db.select().from(people).where(eq(people.id, id));
+  const [row] = options.lock ? await query.for('update') : await query;
   return row;
 }
 
