@@ -172,6 +172,12 @@ async function recordMove(
   return { ...referral, ...changes };
 }
 
+/** The need a sent referral answers is marked `referred` for the organisation that recorded it. */
+async function markNeedReferred(tx: Tx, needId: string | null, at: Date): Promise<void> {
+  if (!needId) return;
+  await tx.update(personNeeds).set({ progress: 'referred', updatedAt: at }).where(eq(personNeeds.id, needId));
+}
+
 /**
  * What must hold to send a referral (at creation, or when a draft is sent): the consent it relies on is the
  * person's, names the receiver, is for referrals and in force; and the service takes referrals now.
@@ -258,12 +264,7 @@ export async function createReferral(
         fromState: null,
         toState: state,
       });
-      if (input.needId && state === 'sent') {
-        await tx
-          .update(personNeeds)
-          .set({ progress: 'referred', updatedAt: now })
-          .where(eq(personNeeds.id, input.needId));
-      }
+      if (state === 'sent') await markNeedReferred(tx, input.needId ?? null, now);
       await audit(tx, deps, actor, 'referral.created', id, ctx);
       if (state === 'sent') await notifyOrganisation(tx, deps, receiver.id, 'referral_received', id);
       return { id, state, ...(code ? { disclosureCode: formatArrivalCode(code) } : {}) };
@@ -361,6 +362,7 @@ export async function changeReferralStatus(
         });
         await audit(tx, deps, actor, `referral.${input.status}`, id, ctx);
         if (input.status === 'sent') {
+          await markNeedReferred(tx, referral.needId, deps.clock.now());
           await notifyOrganisation(tx, deps, referral.receiverOrganisationId, 'referral_received', id);
         } else if (input.status !== 'received') {
           const other = side === 'sender' ? referral.receiverOrganisationId : referral.senderOrganisationId;

@@ -328,7 +328,23 @@ describe('closed-loop referrals between organisations', () => {
   });
 
   it('keeps a draft from the receiver until it is sent', async () => {
-    const { id } = await namedReferral({ draft: true });
+    const person = await newPerson();
+    const consent = await newConsent(person.id);
+    const created = await post(helpdesk, '/api/v1/referrals', {
+      personId: person.id,
+      serviceId: SERVICE,
+      consentId: consent.id,
+      pseudonymous: false,
+      needId: person.legalNeedId,
+      draft: true,
+    });
+    expect(created.json().state).toBe('draft');
+    const { id } = created.json();
+    const needStatus = async () =>
+      (await get(helpdesk, `/api/v1/people/${person.id}`))
+        .json()
+        .needs.find((n: { need: string }) => n.need === 'legal').status;
+    expect(await needStatus()).toBe('open');
     expect((await get(helpdesk, `/api/v1/referrals/${id}`)).json()).toMatchObject({
       state: 'draft',
       moves: ['sent', 'cancelled'],
@@ -342,7 +358,20 @@ describe('closed-loop referrals between organisations', () => {
       'referral_received',
       'referral_received',
     ]);
+    expect(await needStatus()).toBe('referred');
     expect((await get(ngo, `/api/v1/referrals/${id}`)).json().state).toBe('received');
+  });
+
+  it('documents the referral API in OpenAPI, for staff sessions only', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    for (const [path, method] of [
+      ['/api/v1/referrals', 'post'],
+      ['/api/v1/referrals/{id}', 'get'],
+      ['/api/v1/referrals/{id}/status', 'post'],
+      ['/api/v1/referrals/{id}/disclose', 'post'],
+      ['/api/v1/services/{id}/capacity', 'put'],
+    ] as const)
+      expect(doc.paths[path][method].security, `${method} ${path}`).toEqual([{ session: [] }]);
   });
 
   it('asks a reason to decline, and refuses moves the machine lacks or that are the other side’s, changing nothing', async () => {
