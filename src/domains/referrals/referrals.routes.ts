@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ZErrorBody } from '../../http/errors.ts';
 import { actorOf } from '../../http/policy.ts';
 import { readCapacity, setCapacity } from './capacity.service.ts';
+import { listReferrals, summariseReferrals } from './referrals.lists.ts';
 import {
   DISCLOSURE_RATE_LIMIT_PER_MINUTE,
   manageCapacity,
@@ -28,10 +29,8 @@ import {
   changeReferralStatus,
   createReferral,
   discloseIdentity,
-  listReferrals,
   type ReferralDeps,
   readReferral,
-  summariseReferrals,
 } from './referrals.service.ts';
 
 const errors = {

@@ -21,14 +21,7 @@ import {
 } from '../people/index.ts';
 import { checkTransition, isClosed, type ReferralState } from './referrals.machine.ts';
 import * as repo from './referrals.repo.ts';
-import type {
-  TReferralCreate,
-  TReferralList,
-  TReferralListQuery,
-  TReferralStatus,
-  TReferralSummary,
-  TReferralView,
-} from './referrals.schema.ts';
+import type { TReferralCreate, TReferralStatus, TReferralView } from './referrals.schema.ts';
 import { findPerson, receiverMaySee, referralView, type Side, sealReason } from './referrals.view.ts';
 
 /** What the daily checks need (`runReferralChecks`): no keys, only the clock, the database and the outbox. */
@@ -50,7 +43,6 @@ export interface ReferralCheckDeps {
 export interface ReferralDeps extends PeopleDeps, ReferralCheckDeps {}
 
 export const DAY_MS = 86_400_000;
-const PER_PAGE = 25;
 
 /** A refusal of access to an object: audited and answered as a missing one (after the transaction rolled back). */
 class Denied extends Error {
@@ -365,9 +357,15 @@ export async function changeReferralStatus(
           await markNeedReferred(tx, referral.needId, deps.clock.now());
           await notifyOrganisation(tx, deps, referral.receiverOrganisationId, 'referral_received', id);
         } else if (input.status !== 'received') {
-          const other = side === 'sender' ? referral.receiverOrganisationId : referral.senderOrganisationId;
-          // A cancelled draft was never seen by the receiver: nothing to tell.
-          if (referral.state !== 'draft') await notifyOrganisation(tx, deps, other, 'referral_updated', id);
+          // The receiver hears of the sender's move only if it may see the referral (never of a cancelled draft,
+          // nor once the consent ended): the link would lead nowhere.
+          const tell =
+            side === 'receiver'
+              ? referral.senderOrganisationId
+              : receiverMaySee(referral, opened.consent, deps.clock.now())
+                ? referral.receiverOrganisationId
+                : undefined;
+          if (tell) await notifyOrganisation(tx, deps, tell, 'referral_updated', id);
         }
       }
       return viewAudited(tx, deps, actor, opened, ctx);
@@ -407,51 +405,4 @@ export async function discloseIdentity(
       return viewAudited(tx, deps, actor, opened, ctx);
     }),
   );
-}
-
-/** `GET /api/v1/referrals`: the caller's organisation's sent or received referrals, newest first. */
-export async function listReferrals(
-  deps: ReferralDeps,
-  actor: StaffActor,
-  query: TReferralListQuery,
-): Promise<TReferralList> {
-  const now = deps.clock.now();
-  const overdueBefore = new Date(now.getTime() - deps.referralAckDays * DAY_MS);
-  const { total, rows } = await repo.listReferrals(
-    deps.db,
-    { box: query.box, organisationId: actor.organisationId, state: query.state },
-    now,
-    { limit: PER_PAGE, offset: (query.page - 1) * PER_PAGE },
-  );
-  const totalPages = Math.max(1, Math.ceil(total / PER_PAGE));
-  if (total > 0 && query.page > totalPages) throw new AppError('VALIDATION_FAILED', 400);
-  return {
-    items: rows.map(({ referral: r, serviceName, senderName, receiverName }) => ({
-      id: r.id,
-      state: r.state,
-      pseudonymous: r.pseudonymous,
-      service: { id: r.serviceId, name: serviceName ?? '' },
-      sender: { id: r.senderOrganisationId, name: senderName },
-      receiver: { id: r.receiverOrganisationId, name: receiverName },
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-      ...(r.sentAt ? { sentAt: r.sentAt.toISOString() } : {}),
-      overdue:
-        (r.state === 'sent' || r.state === 'received') && r.sentAt !== null && r.sentAt < overdueBefore,
-    })),
-    page: query.page,
-    perPage: PER_PAGE,
-    totalItems: total,
-    totalPages,
-  };
-}
-
-/** `GET /api/v1/referrals/summary`: the organisation's dashboard counts. */
-export async function summariseReferrals(deps: ReferralDeps, actor: StaffActor): Promise<TReferralSummary> {
-  const now = deps.clock.now();
-  const overdueBefore = new Date(now.getTime() - deps.referralAckDays * DAY_MS);
-  return {
-    sent: await repo.countReferrals(deps.db, 'sent', actor.organisationId, now, overdueBefore),
-    received: await repo.countReferrals(deps.db, 'received', actor.organisationId, now, overdueBefore),
-  };
 }

@@ -360,6 +360,10 @@ describe('closed-loop referrals between organisations', () => {
     ]);
     expect(await needStatus()).toBe('referred');
     expect((await get(ngo, `/api/v1/referrals/${id}`)).json().state).toBe('received');
+    // The sender changes its mind: the receiver's staff are told.
+    expect((await move(helpdesk, id, 'cancelled')).json().state).toBe('cancelled');
+    const updates = (await emailsAbout(id)).filter((e) => e.template === 'referral_updated');
+    expect(updates.map((e) => e.recipient)).toEqual(['admin@rights.example', 'worker@rights.example']);
   });
 
   it('documents the referral API in OpenAPI, for staff sessions only', async () => {
@@ -495,6 +499,11 @@ describe('closed-loop referrals between organisations', () => {
     // The sender still sees its own referral, and may cancel it.
     expect((await get(helpdesk, `/api/v1/referrals/${id}`)).statusCode).toBe(200);
     expect((await move(helpdesk, id, 'cancelled')).json().state).toBe('cancelled');
+    // …and the receiver, who may no longer see it, gets no email leading to it.
+    expect((await emailsAbout(id)).map((e) => e.template)).toEqual([
+      'referral_received',
+      'referral_received',
+    ]);
   });
 
   it('refuses another organisation’s person, consent and referral with the same 404, audited, changing nothing', async () => {
