@@ -35,6 +35,7 @@ import {
   privacyRoutes,
   privateMessageOpener,
 } from './domains/people/index.ts';
+import { type ReferralDeps, referralRoutes } from './domains/referrals/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
 import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
@@ -67,7 +68,10 @@ export interface AppDeps {
   outboxPollMs?: number;
   /** Requests allowed per source address per minute, all routes together (default 300). */
   rateLimitPerMinute?: number;
-  /** Lookups by a person's code (public /api/v1/my-data…) per source address per minute (default 10). */
+  /**
+   * Tries of a code a person holds (public /api/v1/my-data…, a referral's disclosure code) per source address
+   * per minute (default 10).
+   */
   codeRateLimitPerMinute?: number;
   /** Login attempts allowed per source address per minute (default 30). */
   loginRateLimitPerMinute?: number;
@@ -305,6 +309,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(helpdeskPageRoutes({ ...people, ui, publicBaseUrl: config.publicBaseUrl }));
+  const referralDeps: ReferralDeps = {
+    ...people,
+    outbox,
+    publicBaseUrl: config.publicBaseUrl,
+    locale: config.defaultLocale,
+    referralAckDays: config.referralAckDays,
+    referralExpiryDays: config.referralExpiryDays,
+  };
+  await app.register(referralRoutes(referralDeps, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberships, openSession, organisations, users } from '../src/domains/accounts/index.ts';
+import { hsdsService } from '../src/domains/directory/index.ts';
 import { ROLES, type Role, type RouteEntry } from '../src/http/policy.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 
@@ -28,6 +29,12 @@ interface Fixture {
   session(userId: string, side: Side, role: Role): Promise<{ id: string; cookie: string; csrf: string }>;
   /** A new person recorded by a caseworker of `side`, with a need, a next step and a consent to the other side. */
   person(side: Side): Promise<{ id: string; needId: string; noteId: string; consentId: string }>;
+  /** A directory service whose HSDS organization is linked to the organisation of `side` (or a third one). */
+  serviceOf: Record<Side | 'spare', string>;
+  /** A new person with nothing recorded but their id, of `side`. */
+  bareperson(side: Side): Promise<string>;
+  /** A new pseudonymous referral sent by a caseworker of `from` to the service of `to`, with its code. */
+  referral(from: Side, to: Side | 'spare'): Promise<{ id: string; disclosureCode: string }>;
 }
 
 interface Cell {
@@ -321,6 +328,43 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
     url: '/api/v1/my-data/revoke',
     payload: { receiptCode: 'K7Q-4M2-XPB' },
   }),
+  // Referrals: own = one the actor's organisation sent (or, to disclose, received); foreign = one between two
+  // other organisations. Capacity: of a service of the actor's organisation, or of another's.
+  'POST /api/v1/referrals': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: '/api/v1/referrals',
+    payload: {
+      personId: await fixture.bareperson(side),
+      serviceId: fixture.serviceOf.spare,
+      pseudonymous: true,
+    },
+  }),
+  'GET /api/v1/referrals': () => ({ url: '/api/v1/referrals?box=received' }),
+  'GET /api/v1/referrals/summary': () => ({ url: '/api/v1/referrals/summary' }),
+  'GET /api/v1/referrals/:id': async ({ fixture, side }) => ({
+    url: `/api/v1/referrals/${(await fixture.referral(side, 'spare')).id}`,
+  }),
+  'POST /api/v1/referrals/:id/status': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/api/v1/referrals/${(await fixture.referral(side, 'spare')).id}/status`,
+    payload: { status: 'cancelled' },
+  }),
+  'POST /api/v1/referrals/:id/disclose': async ({ fixture, side }) => {
+    const referral = await fixture.referral('foreign', side === 'own' ? 'own' : 'spare');
+    return {
+      method: 'POST',
+      url: `/api/v1/referrals/${referral.id}/disclose`,
+      payload: { code: referral.disclosureCode },
+    };
+  },
+  'GET /api/v1/services/:id/capacity': ({ fixture, side }) => ({
+    url: `/api/v1/services/${fixture.serviceOf[side]}/capacity`,
+  }),
+  'PUT /api/v1/services/:id/capacity': ({ fixture, side }) => ({
+    method: 'PUT',
+    url: `/api/v1/services/${fixture.serviceOf[side]}/capacity`,
+    payload: { accepting: true, waitingDays: 3 },
+  }),
   'POST /api/v1/my-data/erasure': () => ({
     method: 'POST',
     url: '/api/v1/my-data/erasure',
@@ -397,14 +441,27 @@ describe('authorization matrix', () => {
     const now = t.clock.now();
     const organisationOf = { own: randomUUID(), foreign: randomUUID() };
     const names = { own: 'Own Organisation', foreign: 'Foreign Organisation' };
+    // Each organisation publishes one service in the directory, so referrals can be sent to it.
+    const serviceOf = { own: randomUUID(), foreign: randomUUID(), spare: randomUUID() };
     for (const side of ['own', 'foreign'] as const) {
-      await db.insert(organisations).values({ id: organisationOf[side], name: names[side], createdAt: now });
+      await db.insert(organisations).values({
+        id: organisationOf[side],
+        name: names[side],
+        hsdsOrganizationId: `hsds-${side}`,
+        createdAt: now,
+      });
     }
     // A third organisation that the foreign side's people consent to: never the actor's own.
     const spareOrganisation = randomUUID();
-    await db
-      .insert(organisations)
-      .values({ id: spareOrganisation, name: 'Spare Organisation', createdAt: now });
+    await db.insert(organisations).values({
+      id: spareOrganisation,
+      name: 'Spare Organisation',
+      hsdsOrganizationId: 'hsds-spare',
+      createdAt: now,
+    });
+    for (const [side, id] of Object.entries(serviceOf)) {
+      await db.insert(hsdsService).values({ id, organizationId: `hsds-${side}`, name: `Service of ${side}` });
+    }
     const addUser = async (side: Side, role: Role) => {
       const id = randomUUID();
       await db.insert(users).values({
@@ -417,6 +474,20 @@ describe('authorization matrix', () => {
         .insert(memberships)
         .values({ userId: id, organisationId: organisationOf[side], role, createdAt: now });
       return id;
+    };
+    // One caseworker per side records the people and sends the referrals that fixtures need.
+    const senders: Partial<Record<Side, { cookie: string; csrf: string }>> = {};
+    const senderCall = async (side: Side, url: string, payload: object) => {
+      senders[side] ??= await fixture.session(await fixture.member(side), side, 'caseworker');
+      const { cookie, csrf } = senders[side];
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'x-csrf-token': csrf },
+        payload,
+      });
+      if (res.statusCode !== 201) throw new Error(`POST ${url}: ${res.statusCode} ${res.body}`);
+      return res.json();
     };
     fixture = {
       t,
@@ -459,6 +530,18 @@ describe('authorization matrix', () => {
           expiresAt: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString(),
         });
         return { id, needId: person.needs[0].id, noteId: note.id, consentId: consent.id };
+      },
+      serviceOf,
+      async bareperson(side) {
+        return (await senderCall(side, '/api/v1/people', {})).id;
+      },
+      async referral(from, to) {
+        const personId = await fixture.bareperson(from);
+        return senderCall(from, '/api/v1/referrals', {
+          personId,
+          serviceId: serviceOf[to],
+          pseudonymous: true,
+        });
       },
     };
     actors = Object.fromEntries(
@@ -536,7 +619,8 @@ describe('authorization matrix', () => {
       }
     }
     expect(differences).toEqual([]);
-  }, 300_000);
+    // Some 5 000 requests: about 2.5 minutes alone, more while other suites share the machine's cores.
+  }, 600_000);
 
   it('never lets a staff route answer 2xx without a session, nor a foreign object differ from a missing one', () => {
     const matrix = readMatrix();

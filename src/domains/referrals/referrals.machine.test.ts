@@ -87,6 +87,17 @@ describe('the referral state machine', () => {
     }
   });
 
+  it('only moves forward in the order of REFERRAL_STATES (events of one instant are ordered by it)', () => {
+    for (const from of REFERRAL_STATES) {
+      for (const who of ['sender', 'receiver', 'system'] as const) {
+        for (const to of movesFor(from, who))
+          expect(REFERRAL_STATES.indexOf(to), `${from} → ${to}`).toBeGreaterThan(
+            REFERRAL_STATES.indexOf(from),
+          );
+      }
+    }
+  });
+
   it('reaches every state from a draft', () => {
     const seen = new Set<ReferralState>(['draft']);
     const queue: ReferralState[] = ['draft'];

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Clock } from '../../clock.ts';
+import type { Db, Tx } from '../../db/driver.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { StaffActor } from '../../http/policy.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type ConsentRow, checkConsentForReferral, findConsent } from '../consent/index.ts';
+import { enqueueEmail } from '../notify/index.ts';
+import {
+  auditActorOf,
+  formatArrivalCode,
+  newArrivalCode,
+  type PeopleDeps,
+  type PersonRow,
+  parseArrivalCode,
+  personNeeds,
+  type RequestContext,
+  refuse,
+  vaultOf,
+} from '../people/index.ts';
+import { checkTransition, isClosed, type ReferralState } from './referrals.machine.ts';
+import * as repo from './referrals.repo.ts';
+import type { TReferralCreate, TReferralStatus, TReferralView } from './referrals.schema.ts';
+import { findPerson, receiverMaySee, referralView, type Side, sealReason } from './referrals.view.ts';
+
+/** What the daily checks need (`runReferralChecks`): no keys, only the clock, the database and the outbox. */
+export interface ReferralCheckDeps {
+  db: Db;
+  clock: Clock;
+  /** Links in notification emails point here (`/staff/referrals/{id}`). */
+  publicBaseUrl: string;
+  /** The language of notification emails. */
+  locale: string;
+  /** Waiting for the receiver longer than this escalates to the sender (config `referralAckDays`). */
+  referralAckDays: number;
+  /** Waiting for the receiver longer than this expires the referral (config `referralExpiryDays`). */
+  referralExpiryDays: number;
+  /** Asked to send soon after a commit that queued email; without it, the outbox's own timer sends them. */
+  outbox?: { kick(): void } | undefined;
+}
+
+export interface ReferralDeps extends PeopleDeps, ReferralCheckDeps {}
+
+export const DAY_MS = 86_400_000;
+
+/** A refusal of access to an object: audited and answered as a missing one (after the transaction rolled back). */
+class Denied extends Error {
+  constructor(
+    readonly objectType: 'person' | 'referral',
+    readonly objectId: string,
+  ) {
+    super('denied');
+  }
+}
+
+/**
+ * Runs a use case; what it refuses changes nothing (its transaction rolled back) and leaves an audit row: an
+ * access refusal as `<type>.access_denied` and a 404, a rule's refusal as `<action>.<code>` with its code.
+ */
+async function refusalsAudited<T>(
+  deps: ReferralDeps,
+  actor: StaffActor,
+  refused: { action: string; objectType: string; objectId: string },
+  ctx: RequestContext,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Denied) return refuse(deps, actor, error.objectType, error.objectId, ctx);
+    if (error instanceof AppError && error.status < 500) {
+      await deps.db.transaction((tx) =>
+        recordAudit(tx, {
+          at: deps.clock.now(),
+          actor: auditActorOf(actor),
+          action: `${refused.action}.${error.code.toLowerCase()}`,
+          objectType: refused.objectType,
+          objectId: refused.objectId,
+          purpose: 'referral',
+          ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+async function audit(
+  tx: Tx,
+  deps: { clock: Clock },
+  actor: StaffActor | null,
+  action: string,
+  referralId: string,
+  ctx: RequestContext,
+): Promise<void> {
+  await recordAudit(tx, {
+    at: deps.clock.now(),
+    actor: actor ? auditActorOf(actor) : null,
+    action,
+    objectType: 'referral',
+    objectId: referralId,
+    purpose: 'referral',
+    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+  });
+}
+
+/** The staff page of a referral: what every notification links to (no personal data in any email). */
+export const referralLink = (deps: { publicBaseUrl: string }, id: string) =>
+  `${deps.publicBaseUrl}/staff/referrals/${id}`;
+
+/** Emails every active admin and caseworker of an organisation, in the transaction of the change. */
+export async function notifyOrganisation(
+  tx: Tx,
+  deps: ReferralCheckDeps,
+  organisationId: string,
+  template: 'referral_received' | 'referral_updated' | 'referral_escalated',
+  referralId: string,
+  params: Record<string, string | number> = {},
+): Promise<number> {
+  const recipients = await repo.referralHandlersOf(tx, organisationId);
+  for (const to of recipients) {
+    await enqueueEmail(tx, deps.clock.now(), {
+      to,
+      template,
+      locale: deps.locale,
+      params: { link: referralLink(deps, referralId), ...params },
+    });
+  }
+  return recipients.length;
+}
+
+/** A move of the machine, written down: the new state, its event (with the sealed reason) and its times. */
+async function recordMove(
+  tx: Tx,
+  deps: { clock: Clock; keyring: PeopleDeps['keyring'] },
+  referral: repo.ReferralRow,
+  person: PersonRow | undefined,
+  to: ReferralState,
+  by: { actor: StaffActor | null; reason?: string | undefined },
+): Promise<repo.ReferralRow> {
+  const now = deps.clock.now();
+  const eventId = randomUUID();
+  const vault = by.reason && person ? vaultOf(deps.keyring, person) : undefined;
+  await repo.insertEvent(tx, {
+    id: eventId,
+    referralId: referral.id,
+    at: now,
+    actorUserId: by.actor?.userId ?? null,
+    actorOrganisationId: by.actor?.organisationId ?? null,
+    fromState: referral.state,
+    toState: to,
+    reason: vault && by.reason ? sealReason(vault, eventId, by.reason) : null,
+  });
+  const changes: Partial<repo.ReferralRow> = {
+    state: to,
+    updatedAt: now,
+    ...(to === 'sent' ? { sentAt: now } : {}),
+    ...(to === 'received' ? { receivedAt: now } : {}),
+    ...(isClosed(to) ? { closedAt: now, disclosureIndex: null } : {}),
+    ...(vault && by.reason ? { reason: sealReason(vault, referral.id, by.reason) } : {}),
+  };
+  await repo.updateReferral(tx, referral.id, changes);
+  return { ...referral, ...changes };
+}
+
+/** The need a sent referral answers is marked `referred` for the organisation that recorded it. */
+async function markNeedReferred(tx: Tx, needId: string | null, at: Date): Promise<void> {
+  if (!needId) return;
+  await tx.update(personNeeds).set({ progress: 'referred', updatedAt: at }).where(eq(personNeeds.id, needId));
+}
+
+/**
+ * What must hold to send a referral (at creation, or when a draft is sent): the consent it relies on is the
+ * person's, names the receiver, is for referrals and in force; and the service takes referrals now.
+ */
+async function checkSendable(
+  tx: Tx,
+  now: Date,
+  referral: { personId: string; serviceId: string; receiverOrganisationId: string; consentId: string | null },
+): Promise<ConsentRow | undefined> {
+  const consent = referral.consentId ? await findConsent(tx, referral.consentId) : undefined;
+  if (referral.consentId) {
+    checkConsentForReferral(consent, referral.personId, referral.receiverOrganisationId, now);
+    // Firewall rule 5: consent is per purpose; one given for follow-up does not allow a referral.
+    if (consent?.purpose !== 'referral') throw new AppError('CONSENT_OTHER_PURPOSE', 409);
+  }
+  const capacity = await repo.findCapacity(tx, referral.serviceId);
+  if (capacity && !capacity.accepting) throw new AppError('SERVICE_NOT_ACCEPTING', 409);
+  return consent;
+}
+
+/**
+ * `POST /api/v1/referrals`: refers a person of the caller's organisation to a service of the directory. It goes
+ * to the Arrival organisation linked to the service's HSDS organization, whose staff are emailed a link (and
+ * nothing about the person). A pseudonymous referral returns the one-time code the person will show there.
+ */
+export async function createReferral(
+  deps: ReferralDeps,
+  actor: StaffActor,
+  input: TReferralCreate,
+  ctx: RequestContext,
+): Promise<{ id: string; state: ReferralState; disclosureCode?: string }> {
+  const refused = { action: 'referral.create_refused', objectType: 'person', objectId: input.personId };
+  const created = await refusalsAudited(deps, actor, refused, ctx, () =>
+    deps.db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      // Locked: an erasure of the person waits for this transaction, or this one finds no person.
+      const person = await findPerson(tx, input.personId, { lock: true });
+      if (!person || person.organisationId !== actor.organisationId)
+        throw new Denied('person', input.personId);
+      if (input.needId) {
+        const [need] = await tx
+          .select({ id: personNeeds.id })
+          .from(personNeeds)
+          .where(and(eq(personNeeds.id, input.needId), eq(personNeeds.personId, person.id)));
+        if (!need) throw notFound();
+      }
+      const service = await repo.findService(tx, input.serviceId);
+      if (!service) throw notFound();
+      const receiver = await repo.findReceiverOf(tx, service);
+      if (!receiver) throw new AppError('SERVICE_NOT_REFERRABLE', 409);
+      if (receiver.id === actor.organisationId) throw new AppError('SERVICE_OWN_ORGANISATION', 409);
+      if (!input.pseudonymous && !input.consentId) throw new AppError('CONSENT_REQUIRED', 400);
+      const state: ReferralState = input.draft ? 'draft' : 'sent';
+      await checkSendable(tx, now, {
+        personId: person.id,
+        serviceId: service.id,
+        receiverOrganisationId: receiver.id,
+        consentId: input.consentId ?? null,
+      });
+      const id = randomUUID();
+      const code = input.pseudonymous ? newArrivalCode() : undefined;
+      await repo.insertReferral(tx, {
+        id,
+        personId: person.id,
+        needId: input.needId ?? null,
+        serviceId: service.id,
+        senderOrganisationId: actor.organisationId,
+        receiverOrganisationId: receiver.id,
+        consentId: input.consentId ?? null,
+        pseudonymous: input.pseudonymous,
+        state,
+        disclosureIndex: code ? deps.keyring.blindIndex('disclosure-code', code) : null,
+        createdBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+        sentAt: state === 'sent' ? now : null,
+      });
+      await repo.insertEvent(tx, {
+        id: randomUUID(),
+        referralId: id,
+        at: now,
+        actorUserId: actor.userId,
+        actorOrganisationId: actor.organisationId,
+        fromState: null,
+        toState: state,
+      });
+      if (state === 'sent') await markNeedReferred(tx, input.needId ?? null, now);
+      await audit(tx, deps, actor, 'referral.created', id, ctx);
+      if (state === 'sent') await notifyOrganisation(tx, deps, receiver.id, 'referral_received', id);
+      return { id, state, ...(code ? { disclosureCode: formatArrivalCode(code) } : {}) };
+    }),
+  );
+  if (created.state === 'sent') deps.outbox?.kick();
+  return created;
+}
+
+interface Opened {
+  referral: repo.ReferralRow;
+  person: PersonRow;
+  side: Side;
+  consent: ConsentRow | undefined;
+}
+
+/**
+ * A referral the caller's organisation takes part in, locked, with its person and the caller's side; anything
+ * else — another organisation's, a draft for the receiver, one whose consent ended — is refused as missing.
+ * The receiver's first look moves a sent referral to received (the machine gives that move to the receiver).
+ */
+async function openReferral(tx: Tx, deps: ReferralDeps, actor: StaffActor, id: string, ctx: RequestContext) {
+  const referral = await repo.findReferralForUpdate(tx, id);
+  if (!referral) throw new Denied('referral', id);
+  const person = await findPerson(tx, referral.personId);
+  if (!person) throw new Denied('referral', id);
+  const consent = referral.consentId ? await findConsent(tx, referral.consentId) : undefined;
+  const now = deps.clock.now();
+  let side: Side;
+  if (referral.senderOrganisationId === actor.organisationId) side = 'sender';
+  else if (referral.receiverOrganisationId === actor.organisationId && receiverMaySee(referral, consent, now))
+    side = 'receiver';
+  else throw new Denied('referral', id);
+  let opened: Opened = { referral, person, side, consent };
+  if (side === 'receiver' && referral.state === 'sent') {
+    opened = { ...opened, referral: await recordMove(tx, deps, referral, person, 'received', { actor }) };
+    await audit(tx, deps, actor, 'referral.received', id, ctx);
+  }
+  return opened;
+}
+
+async function viewAudited(
+  tx: Tx,
+  deps: ReferralDeps,
+  actor: StaffActor,
+  opened: Opened,
+  ctx: RequestContext,
+) {
+  await audit(tx, deps, actor, 'referral.read', opened.referral.id, ctx);
+  return referralView(tx, deps.keyring, opened.referral, opened.person, opened.side, opened.consent);
+}
+
+/** `GET /api/v1/referrals/{id}`: the referral as the caller's side sees it; the read is audited. */
+export async function readReferral(
+  deps: ReferralDeps,
+  actor: StaffActor,
+  id: string,
+  ctx: RequestContext,
+): Promise<TReferralView> {
+  const refused = { action: 'referral.read_refused', objectType: 'referral', objectId: id };
+  return refusalsAudited(deps, actor, refused, ctx, () =>
+    deps.db.transaction(async (tx) =>
+      viewAudited(tx, deps, actor, await openReferral(tx, deps, actor, id, ctx), ctx),
+    ),
+  );
+}
+
+const TRANSITION_STATUS = { INVALID_TRANSITION: 409, NOT_YOUR_MOVE: 409, REASON_REQUIRED: 400 } as const;
+
+/**
+ * `POST /api/v1/referrals/{id}/status`: one side moves the referral along the machine. The other side is
+ * emailed a link when the move is news to it: a draft sent, an answer or a result from the receiver, a
+ * cancellation by the sender.
+ */
+export async function changeReferralStatus(
+  deps: ReferralDeps,
+  actor: StaffActor,
+  id: string,
+  input: TReferralStatus,
+  ctx: RequestContext,
+): Promise<TReferralView> {
+  const refused = { action: 'referral.move_refused', objectType: 'referral', objectId: id };
+  const view = await refusalsAudited(deps, actor, refused, ctx, () =>
+    deps.db.transaction(async (tx) => {
+      const opened = await openReferral(tx, deps, actor, id, ctx);
+      const { referral, side, person } = opened;
+      // Asking for `received` on a referral the receiver just opened is no error: it is there.
+      if (!(side === 'receiver' && input.status === 'received' && referral.state === 'received')) {
+        const refusal = checkTransition(referral.state, input.status, side, input.reason);
+        if (refusal) throw new AppError(refusal, TRANSITION_STATUS[refusal]);
+        if (input.status === 'sent') await checkSendable(tx, deps.clock.now(), referral);
+        opened.referral = await recordMove(tx, deps, referral, person, input.status, {
+          actor,
+          reason: input.reason,
+        });
+        await audit(tx, deps, actor, `referral.${input.status}`, id, ctx);
+        if (input.status === 'sent') {
+          await markNeedReferred(tx, referral.needId, deps.clock.now());
+          await notifyOrganisation(tx, deps, referral.receiverOrganisationId, 'referral_received', id);
+        } else if (input.status !== 'received') {
+          // The receiver hears of the sender's move only if it may see the referral (never of a cancelled draft,
+          // nor once the consent ended): the link would lead nowhere.
+          const tell =
+            side === 'receiver'
+              ? referral.senderOrganisationId
+              : receiverMaySee(referral, opened.consent, deps.clock.now())
+                ? referral.receiverOrganisationId
+                : undefined;
+          if (tell) await notifyOrganisation(tx, deps, tell, 'referral_updated', id);
+        }
+      }
+      return viewAudited(tx, deps, actor, opened, ctx);
+    }),
+  );
+  deps.outbox?.kick();
+  return view;
+}
+
+/**
+ * `POST /api/v1/referrals/{id}/disclose`: the person shows their one-time code at the service, which lifts the
+ * pseudonym for the receiver. The code works once, while the referral is open; every attempt is audited.
+ */
+export async function discloseIdentity(
+  deps: ReferralDeps,
+  actor: StaffActor,
+  id: string,
+  code: string,
+  ctx: RequestContext,
+): Promise<TReferralView> {
+  const refused = { action: 'referral.disclosure_refused', objectType: 'referral', objectId: id };
+  return refusalsAudited(deps, actor, refused, ctx, () =>
+    deps.db.transaction(async (tx) => {
+      const opened = await openReferral(tx, deps, actor, id, ctx);
+      const { referral } = opened;
+      if (opened.side !== 'receiver') throw new AppError('NOT_YOUR_MOVE', 409);
+      const canonical = parseArrivalCode(code);
+      const presented = canonical ? deps.keyring.blindIndex('disclosure-code', canonical) : undefined;
+      // Closing a referral forgets its code, and a code works once: both leave no index to match.
+      if (!referral.disclosureIndex || presented !== referral.disclosureIndex)
+        throw new AppError('CODE_INVALID', 400);
+      const now = deps.clock.now();
+      const changes = { identityDisclosedAt: now, disclosureIndex: null, updatedAt: now };
+      await repo.updateReferral(tx, referral.id, changes);
+      opened.referral = { ...referral, ...changes };
+      await audit(tx, deps, actor, 'referral.identity_disclosed', id, ctx);
+      return viewAudited(tx, deps, actor, opened, ctx);
+    }),
+  );
+}
