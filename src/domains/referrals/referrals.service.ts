@@ -170,6 +170,9 @@ async function markNeedReferred(tx: Tx, needId: string | null, at: Date): Promis
   await tx.update(personNeeds).set({ progress: 'referred', updatedAt: at }).where(eq(personNeeds.id, needId));
 }
 
+/** The consent purposes that allow sending a referral. */
+const REFERRAL_PURPOSES: ReadonlySet<string> = new Set(['referral', 'case_coordination']);
+
 /**
  * What must hold to send a referral (at creation, or when a draft is sent): the consent it relies on is the
  * person's, names the receiver, is for referrals and in force; and the service takes referrals now.
@@ -182,8 +185,9 @@ async function checkSendable(
   const consent = referral.consentId ? await findConsent(tx, referral.consentId) : undefined;
   if (referral.consentId) {
     checkConsentForReferral(consent, referral.personId, referral.receiverOrganisationId, now);
-    // Firewall rule 5: consent is per purpose; one given for follow-up does not allow a referral.
-    if (consent?.purpose !== 'referral') throw new AppError('CONSENT_OTHER_PURPOSE', 409);
+    // Firewall rule 5: consent is per purpose. A referral, or coordinating the person's case between
+    // organisations (which is what a referral does), allows one; one given for follow-up does not.
+    if (!consent || !REFERRAL_PURPOSES.has(consent.purpose)) throw new AppError('CONSENT_OTHER_PURPOSE', 409);
   }
   const capacity = await repo.findCapacity(tx, referral.serviceId);
   if (capacity && !capacity.accepting) throw new AppError('SERVICE_NOT_ACCEPTING', 409);
