@@ -127,7 +127,8 @@ describeJourney('a person’s own data, in a real browser', () => {
     // The server logs every request (info), so the last test can look for codes in what it wrote.
     [browser, server] = await Promise.all([
       launchChromium(),
-      startServerProcess({ ...env, LOG_LEVEL: 'info' }),
+      // A busy machine can take a while to start it.
+      startServerProcess({ ...env, LOG_LEVEL: 'info' }, [], 90_000),
     ]);
 
     // The helpdesk records a person and two consents to the NGO (one per way of withdrawing below).

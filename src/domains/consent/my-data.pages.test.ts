@@ -217,6 +217,18 @@ describe('the person’s own page, /{lang}/my-data', () => {
     expect(textOf(unknown.body)).toContain('لم نجد هذا الرمز');
   });
 
+  it('answers an unknown language with the ordinary 404 page', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/xx/my-data',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'code=K7Q-4M2-XPB',
+    });
+    expect(res.statusCode).toBe(404);
+    expect(textOf(res.body)).toContain('Page not found');
+    expect((await t.app.inject('/xx/my-data')).statusCode).toBe(404);
+  });
+
   it('never puts a code in a URL or a log line', async () => {
     await newPerson();
     expect(secrets.length).toBeGreaterThan(4);
