@@ -7,12 +7,21 @@
  * the helpdesk calls: keyed HMAC of what staff typed, an index lookup, an audit row per hit, one transaction)
  * by Arrival code and by phone (blind index), p50/p95 over BENCH_LOOKUPS lookups of people that exist.
  * People are seeded as the service writes them (a wrapped data key, sealed fields, blind indexes), in bulk.
+ *
+ * Referral creation: BENCH_REFERRALS (default 300) calls of `createReferral` one after another (person locked,
+ * consent checked, the referral, its first event and the need's progress written, an audit row chained and
+ * the receiving organisation's staff emailed through the outbox, in one transaction), as referrals per second,
+ * against raw single-row INSERTs of the same number of referral rows (autocommit) in the same run: the ratio
+ * is the price of the firewall's checks and audit on the write path (issue 6 goal ≥ 0.3).
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { systemClock } from '../src/clock.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/driver.ts';
-import { organisations } from '../src/domains/accounts/index.ts';
+import { queryRows } from '../src/db/rows.ts';
+import { organisations, users } from '../src/domains/accounts/index.ts';
+import { createConsent } from '../src/domains/consent/consent.service.ts';
+import { seedSyntheticDirectory } from '../src/domains/directory/index.ts';
 import {
   createKeyring,
   formatArrivalCode,
@@ -21,7 +30,9 @@ import {
   type PeopleDeps,
   personVault,
 } from '../src/domains/people/index.ts';
-import { lookUpPeople } from '../src/domains/people/people.service.ts';
+import { createPerson, lookUpPeople } from '../src/domains/people/people.service.ts';
+import type { ReferralDeps } from '../src/domains/referrals/index.ts';
+import { createReferral } from '../src/domains/referrals/referrals.service.ts';
 import type { StaffActor } from '../src/http/policy.ts';
 import { log, mergeResults, random, round1, SEED, startPostgres, summary } from './lib.ts';
 
@@ -34,6 +45,7 @@ const SIZES = (() => {
     .filter((n) => Number.isInteger(n) && n > 0);
 })();
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 300);
+const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 300);
 const BATCH = 5000;
 
 export interface Sample {
@@ -93,9 +105,16 @@ export async function benchOrganisation(database: Database) {
   await database.db
     .insert(organisations)
     .values({ id: organisationId, name: `Bench ${organisationId}`, createdAt: new Date() });
+  const userId = randomUUID();
+  await database.db.insert(users).values({
+    id: userId,
+    email: `${userId}@bench.example`,
+    passwordHash: 'unused',
+    createdAt: new Date(),
+  });
   const actor: StaffActor = {
     sessionId: randomUUID(),
-    userId: randomUUID(),
+    userId,
     email: 'bench@example.org',
     organisationId,
     organisationName: 'Bench',
@@ -120,6 +139,84 @@ async function timeLookups(deps: PeopleDeps, actor: StaffActor, samples: Sample[
     if (found.length !== 1) throw new Error(`lookup by ${by} found ${found.length} people`);
   }
   return summary(ms.slice(Math.min(20, ms.length - 1)));
+}
+
+/** Referrals per second through the service vs raw INSERTs of as many rows, in the same database. */
+async function referralThroughput(name: string, database: Database) {
+  const keyring = createKeyring(Buffer.alloc(32, 2));
+  const deps: ReferralDeps = {
+    db: database.db,
+    clock: systemClock,
+    keyring,
+    erasureGraceDays: 30,
+    publicBaseUrl: 'http://localhost:3000',
+    locale: 'en',
+    referralAckDays: 3,
+    referralExpiryDays: 30,
+  };
+  await seedSyntheticDirectory(database.db, 20, SEED);
+  const [service] = await queryRows<{ id: string; organization_id: string }>(
+    database.db,
+    sql`select id, organization_id from hsds_service order by id limit 1`,
+  );
+  if (!service) throw new Error('no service seeded');
+  const sender = await benchOrganisation(database);
+  const receiver = await benchOrganisation(database);
+  await database.db.execute(
+    sql`update organisations set hsds_organization_id = ${service.organization_id} where id = ${receiver.organisationId}`,
+  );
+  const people: { id: string; consentId: string }[] = [];
+  for (let i = 0; i < REFERRALS; i++) {
+    const { id } = await createPerson(
+      deps,
+      sender.actor,
+      { displayName: `Person ${i}`, needs: ['legal'] },
+      {},
+    );
+    const consent = await createConsent(
+      deps,
+      sender.actor,
+      id,
+      {
+        recipientOrganisationId: receiver.organisationId,
+        fields: ['displayName', 'needs'],
+        purpose: 'referral',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000),
+      },
+      {},
+    );
+    people.push({ id, consentId: consent.id });
+  }
+  const started = performance.now();
+  for (const person of people) {
+    await createReferral(
+      deps,
+      sender.actor,
+      { personId: person.id, serviceId: service.id, consentId: person.consentId, pseudonymous: false },
+      {},
+    );
+  }
+  const serviceSeconds = (performance.now() - started) / 1000;
+  const rawStarted = performance.now();
+  for (const person of people) {
+    const now = new Date().toISOString();
+    await database.db.execute(sql`
+      insert into referrals (id, person_id, service_id, sender_organisation_id, receiver_organisation_id,
+                             consent_id, pseudonymous, state, created_at, updated_at, sent_at)
+      values (${randomUUID()}, ${person.id}, ${service.id}, ${sender.organisationId}, ${receiver.organisationId},
+              ${person.consentId}, false, 'sent', ${now}, ${now}, ${now})`);
+  }
+  const rawSeconds = (performance.now() - rawStarted) / 1000;
+  const perSecond = REFERRALS / serviceSeconds;
+  const rawPerSecond = REFERRALS / rawSeconds;
+  log(`people: ${name} referrals ${round1(perSecond)}/s, raw inserts ${round1(rawPerSecond)}/s`);
+  return {
+    engine: name,
+    referrals: REFERRALS,
+    referralsPerSecond: round1(perSecond),
+    rawInsertsPerSecond: round1(rawPerSecond),
+    ratio: Math.round((perSecond / rawPerSecond) * 1000) / 1000,
+  };
 }
 
 async function runEngine(name: string, database: Database, rows: Record<string, unknown>[]) {
@@ -151,9 +248,11 @@ async function runEngine(name: string, database: Database, rows: Record<string, 
 
 async function main() {
   const rows: Record<string, unknown>[] = [];
+  const throughput: Record<string, unknown>[] = [];
   const pglite = await openPglite({});
   await pglite.migrate();
   try {
+    throughput.push(await referralThroughput('pglite', pglite));
     await runEngine('pglite', pglite, rows);
   } finally {
     await pglite.close();
@@ -168,6 +267,7 @@ async function main() {
       const database = await openPostgres(cluster.url);
       try {
         await database.migrate();
+        throughput.push(await referralThroughput('postgres', database));
         await runEngine('postgres', database, rows);
       } finally {
         await database.close();
@@ -175,9 +275,11 @@ async function main() {
       }
     }
   }
+  console.log('Referral creation (createReferral) vs raw single-row INSERTs of referral rows, same run:');
+  console.table(throughput);
   console.log('Person lookup (lookUpPeople: HMAC + index + audit row, one transaction), ms:');
   console.table(rows);
-  mergeResults('people', { sizes: SIZES, lookups: LOOKUPS, postgres, lookup: rows });
+  mergeResults('people', { sizes: SIZES, lookups: LOOKUPS, postgres, referrals: throughput, lookup: rows });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
