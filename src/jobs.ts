@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { describeRetention, type PeopleDeps, runRetention } from './domains/people/index.ts';
 import { describeError } from './http/errors.ts';
 
@@ -24,11 +23,17 @@ const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** What the schedule writes to (a pino logger). */
+export interface JobLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export const DAY_MS = 86_400_000;
 
 export interface ScheduleOptions {
   jobs: readonly ScheduledJob[];
-  logger: Pick<Logger, 'info' | 'error'>;
+  logger: JobLogger;
   /** The first run, shortly after start (ms; default 1 minute, so start-up is not slowed by it). */
   firstDelayMs?: number;
   /** Between the end of one run and the start of the next (ms; default 24 h). */
