@@ -8,6 +8,7 @@ import { exportHsds, loadDemoCityIfEmpty } from '../src/domains/directory/index.
 import { PERSONAL_FIELDS } from '../src/domains/people/index.ts';
 import { loadCatalogues } from '../src/i18n/index.ts';
 import { buildTestApp, type TestApp } from './app.ts';
+import { EXEMPT_NAMES, forbidden } from './forbidden-names.ts';
 import { createStaff, logInAs, type StaffSession, type TestStaff } from './staff.ts';
 
 /**
@@ -16,76 +17,6 @@ import { createStaff, logInAs, type StaffSession, type TestStaff } from './staff
  * `firewall-process.test.ts`; rule 5 in `src/domains/people/people.test.ts`, rule 6 in
  * `authorization-matrix.test.ts`, retention (rule 4) in `src/domains/people/retention.test.ts`.
  */
-
-/**
- * Rule 1, reviewed list: names that would record immigration status or how and when someone entered the country,
- * or identify them by documents. Matched on whole words of a name (`visaType`, `visa_type`, `visa-type` all split
- * into `visa` `type`), so `provisional` or `advisable` never match. Change this list only with a review.
- */
-export const FORBIDDEN_NAMES: readonly RegExp[] = [
-  /_immigra/, // immigration status, immigrant status, immigration case
-  /_(e)?migra(tion|tory)_status_/, // migration status, migratory status
-  /_residen(ce|cy|t)_(status|permit|card|title|type)_/, // residence status or permit
-  /_residency_/,
-  /_visas?_/,
-  /_asylum/, // asylum status, asylum seeker, asylum case
-  /_refugee_status_/,
-  /_protection_status_/,
-  /_legal_status_/, // of a person (HSDS organisations have one too: see the exemption below)
-  /_immigration_status_/,
-  /_(work_)?permits?_/,
-  /_passports?/,
-  /_(document|id|identity|identification|ssn|nie|nin|alien|registration)_(number|no|nr|num)_/,
-  /_(id|identity|identification)_card_/,
-  /_national_(id|identity|insurance)_/,
-  /_nationalit(y|ies)_/,
-  /_citizen/, // citizen, citizenship
-  /_country_of_birth_/,
-  /_birth_(country|place)_/,
-  /_place_of_birth_/,
-  /_birthplace_/,
-  /_(entry|arrival|landing)_(date|manner|mode|route|method|port|way|type)_/, // date or manner of entry
-  /_(date|manner|mode|means|method|port|way|route)_of_(entry|arrival)_/,
-  /_undocumented_/,
-  /_irregular/,
-  /_illegal/,
-  /_deport/,
-  /_removal_(order|status)_/,
-  /_aliens?_/,
-  /_overstay/,
-  /_stateless/,
-];
-
-/**
- * Names that match the list but are not about a person, each with the reason. Nothing here may describe a
- * newcomer.
- */
-const EXEMPT_NAMES: Record<string, string> = {
-  // HSDS 3.0 §organization.legal_status: the legal form of a service provider (charity, public body).
-  'hsds_organization.legal_status': 'the legal form of an organisation, not of a person',
-  'organization.legal_status': 'the legal form of an organisation, not of a person',
-  legal_status: 'HSDS organization export column: the legal form of an organisation',
-};
-
-/** `visaType` / `visa_type` / `Visa-Type` → `_visa_type_`. */
-function words(name: string): string {
-  const parts = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  return `_${parts.join('_')}_`;
-}
-
-function forbidden(names: Iterable<string>, exempt: (name: string) => boolean = () => false): string[] {
-  const found = new Set<string>();
-  for (const name of names) {
-    if (exempt(name)) continue;
-    const w = words(name);
-    if (FORBIDDEN_NAMES.some((re) => re.test(w))) found.add(name);
-  }
-  return [...found].sort();
-}
 
 describe('the forbidden-name check itself', () => {
   it('catches status and document names however they are written, and leaves ordinary words alone', () => {
