@@ -130,7 +130,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
+  let masterKey = deps.masterKey ?? config.masterKey;
+  if (!masterKey) {
+    app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
+    masterKey = randomBytes(32);
+  }
+  // One keyring for the app: people's data keys, blind indexes, and staff TOTP secrets.
+  const keyring = createKeyring(masterKey);
+  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName, keyring };
   await warmUpPasswordChecks();
   const mailTransport =
     deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
@@ -267,15 +274,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(auditRoutes({ db: database.db, clock, ui }));
-  let masterKey = deps.masterKey ?? config.masterKey;
-  if (!masterKey) {
-    app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
-    masterKey = randomBytes(32);
-  }
   const people: PeopleDeps = {
     db: database.db,
     clock,
-    keyring: createKeyring(masterKey),
+    keyring,
     erasureGraceDays: config.erasureDays,
   };
   await app.register(peopleRoutes(people));

@@ -206,7 +206,12 @@ async function createUser(options: {
   const password = await readPasswordFromStdin();
   await withRuntime(async (runtime, cfg) => {
     const created = await provisionUser(
-      { db: runtime.database.db, clock: systemClock, issuer: cfg.cityName },
+      {
+        db: runtime.database.db,
+        clock: systemClock,
+        issuer: cfg.cityName,
+        keyring: createKeyring(runtime.masterKey),
+      },
       {
         email: options.email,
         password,
