@@ -43,15 +43,18 @@ export const FORBIDDEN_NAMES: readonly RegExp[] = [
 ];
 
 /**
- * Names that match the list but are not about a person, each with the reason. Nothing here may describe a
- * newcomer.
+ * Qualified names (`table.column`, `schema.property`) that match the list but are not about a person, each
+ * with the reason. Nothing here may describe a newcomer; a bare name is never exempt, so a person's
+ * `legal_status` would still be caught.
  */
-export const EXEMPT_NAMES: Record<string, string> = {
+const EXEMPT_NAMES: Record<string, string> = {
   // HSDS 3.0 §organization.legal_status: the legal form of a service provider (charity, public body).
-  'hsds_organization.legal_status': 'the legal form of an organisation, not of a person',
-  'organization.legal_status': 'the legal form of an organisation, not of a person',
-  legal_status: 'HSDS organization export column: the legal form of an organisation',
+  'hsds_organization.legal_status': 'database column of the HSDS organization table',
+  'organization.legal_status': 'HSDS export (CSV, datapackage, services.json) and API: an organisation',
+  'organizations.legal_status': 'HSDS services.json: the organizations of a service',
 };
+
+export const isExempt = (name: string): boolean => name.toLowerCase() in EXEMPT_NAMES;
 
 /** `visaType` / `visa_type` / `Visa-Type` → `_visa_type_`. */
 function words(name: string): string {
