@@ -141,17 +141,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName };
-  await warmUpPasswordChecks();
-  const mailTransport =
-    deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
-  if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');
   let masterKey = deps.masterKey ?? config.masterKey;
   if (!masterKey) {
     app.log.warn('No master key given: using a throwaway one, so personal data will not survive a restart');
     masterKey = randomBytes(32);
   }
+  // One keyring for the app: people's data keys, blind indexes, and staff TOTP secrets.
   const keyring = createKeyring(masterKey);
+  const accounts: AccountsDeps = { db: database.db, clock, issuer: config.cityName, keyring };
+  await warmUpPasswordChecks();
+  const mailTransport =
+    deps.mailTransport ?? (config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined);
+  if (!mailTransport) app.log.warn('SMTP_URL is not set: emails (invitations) wait in the outbox');
   const outbox = createOutboxWorker({
     openPrivate: privateMessageOpener({ db: database.db, keyring }),
     db: database.db,

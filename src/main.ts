@@ -13,9 +13,12 @@ import {
   seedSyntheticDirectory,
   TRANSLATION_ORIGINS,
 } from './domains/directory/index.ts';
+import { createKeyring, describeRetention, runRetention } from './domains/people/index.ts';
+import { runReferralChecks } from './domains/referrals/index.ts';
 import { AppError, describeError } from './http/errors.ts';
 import { ROLES, type Role } from './http/policy.ts';
 import { loadCatalogues } from './i18n/index.ts';
+import { describeReferralChecks } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { startServer } from './server.ts';
@@ -156,6 +159,29 @@ async function auditVerify(): Promise<void> {
   });
 }
 
+/** `arrival retention run`: what the daily schedule does (retention, referral checks), now; prints counts only. */
+async function retentionRun(): Promise<void> {
+  await withRuntime(async (runtime, cfg) => {
+    const report = await runRetention({
+      db: runtime.database.db,
+      clock: systemClock,
+      keyring: createKeyring(runtime.masterKey),
+      erasureGraceDays: cfg.erasureDays,
+    });
+    console.log(describeRetention(report));
+    // Referral checks too, as the daily schedule does; their emails wait in the outbox for the server to send.
+    const checks = await runReferralChecks({
+      db: runtime.database.db,
+      clock: systemClock,
+      publicBaseUrl: cfg.publicBaseUrl,
+      locale: cfg.defaultLocale,
+      referralAckDays: cfg.referralAckDays,
+      referralExpiryDays: cfg.referralExpiryDays,
+    });
+    console.log(describeReferralChecks(checks));
+  });
+}
+
 /** The password piped on stdin (passwords never come from arguments, which other users can see). */
 async function readPasswordFromStdin(): Promise<string> {
   if (process.stdin.isTTY)
@@ -192,7 +218,12 @@ async function createUser(options: {
   const password = await readPasswordFromStdin();
   await withRuntime(async (runtime, cfg) => {
     const created = await provisionUser(
-      { db: runtime.database.db, clock: systemClock, issuer: cfg.cityName },
+      {
+        db: runtime.database.db,
+        clock: systemClock,
+        issuer: cfg.cityName,
+        keyring: createKeyring(runtime.masterKey),
+      },
       {
         email: options.email,
         password,
@@ -276,6 +307,15 @@ export function buildCli(): Command {
     .command('verify')
     .description('Recompute the audit hash chain: exit 0 intact, 1 broken (naming the first bad row)')
     .action(auditVerify);
+  program
+    .command('retention')
+    .description('Retention and erasure (the server also runs this daily)')
+    .command('run')
+    .description(
+      'Erase people whose erasure request is due or who had no contact for the registry’s period, and delete ' +
+        'records past theirs; leaves deletion records without personal data',
+    )
+    .action(retentionRun);
   program
     .command('locales')
     .description('List the languages and whether each was reviewed')

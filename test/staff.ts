@@ -1,4 +1,5 @@
 import { provisionUser, totpCodeAt } from '../src/domains/accounts/index.ts';
+import { createKeyring, type Keyring } from '../src/domains/people/index.ts';
 import type { Role } from '../src/http/policy.ts';
 import type { TestApp } from './app.ts';
 
@@ -15,6 +16,12 @@ export interface TestStaff {
   recoveryCodes: string[];
 }
 
+/** The keyring of a test app (its config's master key, which `buildTestApp` always sets). */
+export function testKeyring(t: TestApp): Keyring {
+  if (!t.config.masterKey) throw new Error('the test app has no master key');
+  return createKeyring(t.config.masterKey);
+}
+
 /** Creates a member of staff the way `arrival create-user` does. */
 export async function createStaff(
   t: TestApp,
@@ -22,7 +29,7 @@ export async function createStaff(
 ): Promise<TestStaff> {
   const password = options.password ?? STAFF_PASSWORD;
   const created = await provisionUser(
-    { db: t.database.db, clock: t.clock, issuer: t.config.cityName },
+    { db: t.database.db, clock: t.clock, issuer: t.config.cityName, keyring: testKeyring(t) },
     { email: options.email, password, organisationName: options.organisation, role: options.role },
   );
   const secret = created.totp ? new URL(created.totp.uri).searchParams.get('secret') : null;

@@ -138,8 +138,22 @@ export async function advanceTotpStep(tx: Tx, userId: string, step: number): Pro
   return rows.length === 1;
 }
 
-export async function setTotpSecret(tx: Tx, userId: string, secret: string): Promise<void> {
-  await tx.update(users).set({ totpSecret: secret, totpLastStep: null }).where(eq(users.id, userId));
+/** Sets a (sealed) TOTP secret, as when a user enrols again; the used-step memory starts over. */
+export async function setTotpSecret(tx: Tx, userId: string, sealed: string): Promise<void> {
+  await tx.update(users).set({ totpSecret: sealed, totpLastStep: null }).where(eq(users.id, userId));
+}
+
+/** Replaces a plaintext TOTP secret by its sealed form, only if it is still that plaintext. */
+export async function sealLegacyTotpSecret(
+  tx: Tx,
+  userId: string,
+  plaintext: string,
+  sealed: string,
+): Promise<void> {
+  await tx
+    .update(users)
+    .set({ totpSecret: sealed })
+    .where(and(eq(users.id, userId), eq(users.totpSecret, plaintext)));
 }
 
 export async function setUserDisabled(tx: Tx, userId: string, at: Date): Promise<void> {

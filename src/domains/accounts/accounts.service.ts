@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../db/driver.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Role, StaffActor } from '../../http/policy.ts';
 import { type AuditActor, recordAudit } from '../audit/index.ts';
+import type { Keyring } from '../people/index.ts';
 import { hashPassword, passwordProblem } from './accounts.passwords.ts';
 import * as repo from './accounts.repo.ts';
 import {
@@ -11,6 +12,7 @@ import {
   newRecoveryCodes,
   newTotpSecret,
   normaliseRecoveryCode,
+  sealTotpSecret,
   totpUri,
 } from './accounts.totp.ts';
 
@@ -23,6 +25,8 @@ export interface AccountsDeps {
   clock: Clock;
   /** Shown as the issuer in authenticator apps: the city's name. */
   issuer: string;
+  /** The deployment's keys: TOTP secrets are stored sealed under them. */
+  keyring: Keyring;
 }
 
 /** Where a request came from and which one it was: for the audit row. */
@@ -100,7 +104,7 @@ export async function provisionUser(
         requestId: by.requestId,
       });
     }
-    await insertNewUser(tx, now, {
+    await insertNewUser(tx, now, deps.keyring, {
       userId,
       email,
       passwordHash,
@@ -138,6 +142,7 @@ export function enrolmentOf(
 export async function insertNewUser(
   tx: Tx,
   now: Date,
+  keyring: Keyring,
   input: {
     userId: string;
     email: string;
@@ -155,7 +160,7 @@ export async function insertNewUser(
     id: userId,
     email: input.email,
     passwordHash: input.passwordHash,
-    totpSecret: input.secret,
+    totpSecret: input.secret === null ? null : sealTotpSecret(keyring, userId, input.secret),
     createdAt: now,
   });
   await repo.insertMembership(tx, {

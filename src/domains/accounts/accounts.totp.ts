@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+import type { Keyring } from '../people/index.ts';
 
 const PERIOD = 30;
 
@@ -59,4 +60,25 @@ export function normaliseRecoveryCode(code: string): string | undefined {
 
 export function hashRecoveryCode(code: string): string {
   return createHash('sha256').update(`arrival-recovery:${code}`).digest('hex');
+}
+
+/** Binds a sealed TOTP secret to its user: a value copied onto another account fails to open. */
+const totpAad = (userId: string) => `totp:${userId}`;
+
+/** What a TOTP secret is stored as: sealed under the deployment key (firewall rule 3 covers staff secrets too). */
+export function sealTotpSecret(keyring: Keyring, userId: string, secret: string): string {
+  return keyring.sealSystem(secret, totpAad(userId));
+}
+
+/**
+ * The TOTP secret of a stored value. Secrets written before they were sealed are plain base32 (never `v1.`…,
+ * which has a dot and lower case): they are read as they are and `legacy` says to seal them on the next write.
+ */
+export function openTotpSecret(
+  keyring: Keyring,
+  userId: string,
+  stored: string,
+): { secret: string; legacy: boolean } {
+  if (!stored.startsWith('v1.')) return { secret: stored, legacy: true };
+  return { secret: keyring.openSystem(stored, totpAad(userId)), legacy: false };
 }

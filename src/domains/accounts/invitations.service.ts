@@ -136,7 +136,7 @@ export async function acceptInvitation(
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     if (await repo.findUserByEmail(tx, invitation.email)) throw new AppError('EMAIL_TAKEN', 409);
-    await insertNewUser(tx, now, {
+    await insertNewUser(tx, now, deps.keyring, {
       userId,
       email: invitation.email,
       passwordHash,

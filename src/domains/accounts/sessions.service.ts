@@ -3,6 +3,7 @@ import type { Tx } from '../../db/driver.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Role, StaffActor } from '../../http/policy.ts';
 import { recordAudit } from '../audit/index.ts';
+import type { Keyring } from '../people/index.ts';
 import { verifyPassword } from './accounts.passwords.ts';
 import * as repo from './accounts.repo.ts';
 import {
@@ -13,7 +14,13 @@ import {
   roleNeedsTotp,
   sha256,
 } from './accounts.service.ts';
-import { checkTotp, hashRecoveryCode, normaliseRecoveryCode } from './accounts.totp.ts';
+import {
+  checkTotp,
+  hashRecoveryCode,
+  normaliseRecoveryCode,
+  openTotpSecret,
+  sealTotpSecret,
+} from './accounts.totp.ts';
 
 /** Logins, second factors and sessions: how a member of staff gets in, stays in and gets out. */
 
@@ -112,7 +119,7 @@ export async function logIn(deps: AccountsDeps, input: LoginInput, ctx: RequestC
 
   const opened = await db.transaction(async (tx) => {
     if (needsTotp) {
-      const secondFactorOk = await acceptSecondFactor(tx, active, input.totp ?? '', now);
+      const secondFactorOk = await acceptSecondFactor(tx, deps.keyring, active, input.totp ?? '', now);
       if (!secondFactorOk) return undefined;
     }
     await repo.clearThrottle(tx, key);
@@ -167,11 +174,35 @@ export async function openSession(
   };
 }
 
+function openStoredSecret(keyring: Keyring, userId: string, stored: string) {
+  try {
+    return openTotpSecret(keyring, userId, stored);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A 6-digit TOTP code (each accepted once) or an unused recovery code (then used up). */
-async function acceptSecondFactor(tx: Tx, user: repo.UserRow, code: string, now: Date): Promise<boolean> {
-  if (user.totpSecret) {
-    const step = checkTotp(user.totpSecret, code, now, user.totpLastStep);
-    if (step !== undefined) return repo.advanceTotpStep(tx, user.id, step);
+async function acceptSecondFactor(
+  tx: Tx,
+  keyring: Keyring,
+  user: repo.UserRow,
+  code: string,
+  now: Date,
+): Promise<boolean> {
+  // A value that does not open (copied from another account, or sealed under another master key) matches no
+  // code: the login fails like a wrong code, and a recovery code still works.
+  const opened = user.totpSecret ? openStoredSecret(keyring, user.id, user.totpSecret) : undefined;
+  if (opened) {
+    const { secret, legacy } = opened;
+    const step = checkTotp(secret, code, now, user.totpLastStep);
+    if (step !== undefined) {
+      if (!(await repo.advanceTotpStep(tx, user.id, step))) return false;
+      // A secret from before secrets were sealed is sealed now, with the write that records the step.
+      if (legacy)
+        await repo.sealLegacyTotpSecret(tx, user.id, secret, sealTotpSecret(keyring, user.id, secret));
+      return true;
+    }
   }
   const recovery = normaliseRecoveryCode(code);
   if (!recovery) return false;

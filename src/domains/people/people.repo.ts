@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/driver.ts';
 import { consents } from '../consent/consent.schema.ts';
 import { outbox, PRIVATE_RECIPIENT_PREFIX } from '../notify/index.ts';
@@ -140,11 +140,14 @@ export async function insertErasureRequest(
   await db.insert(erasureRequests).values(row).onConflictDoNothing();
 }
 
-export async function dueErasureRequests(db: Executor, now: Date): Promise<string[]> {
+/** People whose erasure request has come due (`due_at` at or before `now`), oldest first. */
+export async function dueErasureRequests(db: Executor, now: Date, limit: number): Promise<string[]> {
   const rows = await db
     .select({ personId: erasureRequests.personId })
     .from(erasureRequests)
-    .where(lt(erasureRequests.dueAt, now));
+    .where(lte(erasureRequests.dueAt, now))
+    .orderBy(asc(erasureRequests.dueAt))
+    .limit(limit);
   return rows.map((r) => r.personId);
 }
 
@@ -157,6 +160,7 @@ export async function peopleWithoutContactSince(
     .select({ id: people.id })
     .from(people)
     .where(lt(people.lastContactAt, before))
+    .orderBy(asc(people.lastContactAt))
     .limit(limit);
   return rows.map((r) => r.id);
 }
@@ -197,6 +201,10 @@ export async function deletePersonRows(db: Executor, personId: string): Promise<
       db,
       sql`select count(*) as n from ${referralEvents} e join ${referrals} r on r.id = e.referral_id where r.person_id = ${personId}`,
     ),
+    erasure_requests: await countWhere(
+      db,
+      sql`select count(*) as n from ${erasureRequests} where ${erasureRequests.personId} = ${personId}`,
+    ),
   };
   // Messages to the person still waiting in the outbox go too (they are sealed under the key that goes now).
   await db.delete(outbox).where(eq(outbox.recipient, `${PRIVATE_RECIPIENT_PREFIX}${personId}`));
@@ -212,7 +220,11 @@ export async function insertDeletionRecord(
   await db.insert(deletionRecords).values(row);
 }
 
-/** Retention of rows that outlive their purpose before the person does (fields.ts). */
+/**
+ * Retention of rows that outlive their purpose before the person does (fields.ts): notes and visits written
+ * before their cutoff, consents that ended (revoked, or expired) before theirs, referrals closed before theirs
+ * with their events. Returns how many rows of each table went.
+ */
 export async function deleteExpiredRecords(
   db: Executor,
   cutoffs: { notes: Date; visits: Date; consents: Date; referrals: Date },
@@ -234,15 +246,32 @@ export async function deleteExpiredRecords(
       ),
     )
     .returning({ id: consents.id });
-  const closedReferrals = await db
-    .delete(referrals)
-    .where(lt(referrals.closedAt, cutoffs.referrals))
-    .returning({ id: referrals.id });
+  const closed = await db
+    .select({ id: referrals.id })
+    .from(referrals)
+    .where(lt(referrals.closedAt, cutoffs.referrals));
+  const closedIds = closed.map((r) => r.id);
+  let events = 0;
+  let closedReferrals = 0;
+  // In slices, so that a year of closed referrals never makes one statement with too many parameters.
+  for (let i = 0; i < closedIds.length; i += 1000) {
+    const slice = closedIds.slice(i, i + 1000);
+    events += (
+      await db
+        .delete(referralEvents)
+        .where(inArray(referralEvents.referralId, slice))
+        .returning({ id: referralEvents.id })
+    ).length;
+    closedReferrals += (
+      await db.delete(referrals).where(inArray(referrals.id, slice)).returning({ id: referrals.id })
+    ).length;
+  }
   const counts: Record<string, number> = {
     person_notes: notes.length,
     person_visits: visits.length,
     consents: endedConsents.length,
-    referrals: closedReferrals.length,
+    referrals: closedReferrals,
+    referral_events: events,
   };
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }

@@ -6,7 +6,7 @@ import type { StaffActor } from '../../http/policy.ts';
 import { type AuditActor, recordAudit } from '../audit/index.ts';
 import { enqueuePrivateEmail, type PrivateMessageOpener } from '../notify/index.ts';
 import { formatArrivalCode, newArrivalCode, parseArrivalCode } from './codes.ts';
-import { PERSON_RETENTION_DAYS, type ShareableField } from './fields.ts';
+import { PERSON_RETENTION_DAYS, PERSONAL_FIELDS, type ShareableField } from './fields.ts';
 import type { Need, NeedStatus, UrgencyFlag } from './needs.ts';
 import {
   type Keyring,
@@ -525,17 +525,26 @@ export async function lookUpPeople(
   });
 }
 
-/** Erases a person now: their wrapped key and every row about them go; a deletion record stays. */
+/** Why a person was erased, as the deletion record and the audit row say. */
+export type ErasureReason = 'erasure_by_staff' | 'erasure_requested' | 'retention';
+
+/**
+ * Erases a person now: their wrapped key and every row about them go; a deletion record stays. `onlyIf` is
+ * checked on the locked row, so that a scheduled erasure does not take someone who came back (a visit recorded
+ * between the job's query and this transaction) — it returns false then, and nothing changes.
+ */
 export async function erasePersonNow(
   tx: Tx,
   deps: { clock: Clock },
   personId: string,
-  reason: 'erasure_by_staff' | 'erasure_requested' | 'retention',
+  reason: ErasureReason,
   actor: StaffActor | null,
   ctx: RequestContext,
+  onlyIf?: (person: repo.PersonRow) => boolean | Promise<boolean>,
 ): Promise<boolean> {
   const person = await repo.findPersonForUpdate(tx, personId);
   if (!person) return false;
+  if (onlyIf && !(await onlyIf(person))) return false;
   const rows = await repo.deletePersonRows(tx, personId);
   const at = deps.clock.now();
   await repo.insertDeletionRecord(tx, {
@@ -582,47 +591,87 @@ export async function requestErasure(
 }
 
 export interface RetentionReport {
+  /** People erased because their erasure request (/{lang}/my-data) came due. */
   erasedOnRequest: number;
+  /** People erased after `PERSON_RETENTION_DAYS` without contact. */
   erasedForAge: number;
+  /** Rows of records past their own period (notes, visits, ended consents, closed referrals), per table. */
   rows: Record<string, number>;
 }
 
+const BATCH = 500;
+const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
+
 /**
- * `arrival retention run` and the daily schedule: erasure requests whose time has come, people without contact
- * for the registry's period, then notes, visits, ended consents and closed referrals past theirs. Each erased
- * person leaves a deletion record; the partial deletions leave one record for the run.
+ * Erases, one person per transaction, each person `next` names until it names nobody new. Each erasure
+ * re-checks its condition on the locked row; ids already tried are never tried again, so a person who is
+ * kept (they came back meanwhile) cannot make the loop spin.
+ */
+async function eraseEach(
+  deps: PeopleDeps,
+  next: () => Promise<string[]>,
+  reason: ErasureReason,
+  onlyIf: (tx: Tx, person: repo.PersonRow) => Promise<boolean>,
+  ctx: RequestContext,
+): Promise<number> {
+  const tried = new Set<string>();
+  let erased = 0;
+  for (;;) {
+    const batch = (await next()).filter((id) => !tried.has(id));
+    if (batch.length === 0) return erased;
+    for (const personId of batch) {
+      tried.add(personId);
+      const done = await deps.db.transaction((tx) =>
+        erasePersonNow(tx, deps, personId, reason, null, ctx, (person) => onlyIf(tx, person)),
+      );
+      if (done) erased++;
+    }
+  }
+}
+
+/**
+ * `arrival retention run` and the daily schedule (firewall rule 4), by the periods of the field registry:
+ * 1. people whose erasure request came due (the city had `erasureGraceDays` to act on it),
+ * 2. people without contact for `PERSON_RETENTION_DAYS`, with everything about them,
+ * 3. notes and visits, ended consents and closed referrals past their own periods.
+ * Each erased person leaves a deletion record and a `person.erased` audit row (reason as purpose); the rows
+ * of step 3 leave one deletion record and one audit row for the run. Nothing personal is in either. Running
+ * twice, or beside another run, is harmless: each step only deletes what is still there and still due.
  */
 export async function runRetention(deps: PeopleDeps, ctx: RequestContext = {}): Promise<RetentionReport> {
   const now = deps.clock.now();
-  const report: RetentionReport = { erasedOnRequest: 0, erasedForAge: 0, rows: {} };
-  for (const personId of await repo.dueErasureRequests(deps.db, now)) {
-    if (await deps.db.transaction((tx) => erasePersonNow(tx, deps, personId, 'erasure_requested', null, ctx)))
-      report.erasedOnRequest++;
-  }
-  const cutoff = new Date(now.getTime() - PERSON_RETENTION_DAYS * DAY_MS);
-  for (;;) {
-    const batch = await repo.peopleWithoutContactSince(deps.db, cutoff, 500);
-    if (batch.length === 0) break;
-    for (const personId of batch) {
-      if (await deps.db.transaction((tx) => erasePersonNow(tx, deps, personId, 'retention', null, ctx)))
-        report.erasedForAge++;
-    }
-  }
-  const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
-  report.rows = await deps.db.transaction(async (tx) => {
-    const rows = await repo.deleteExpiredRecords(tx, {
-      notes: yearAgo,
-      visits: yearAgo,
-      consents: yearAgo,
-      referrals: yearAgo,
+  const erasedOnRequest = await eraseEach(
+    deps,
+    () => repo.dueErasureRequests(deps.db, now, BATCH),
+    'erasure_requested',
+    async (tx, person) => {
+      const request = await repo.findErasureRequest(tx, person.id);
+      return request !== undefined && request.dueAt.getTime() <= now.getTime();
+    },
+    ctx,
+  );
+  const cutoff = daysBefore(now, PERSON_RETENTION_DAYS);
+  const erasedForAge = await eraseEach(
+    deps,
+    () => repo.peopleWithoutContactSince(deps.db, cutoff, BATCH),
+    'retention',
+    async (_tx, person) => person.lastContactAt.getTime() < cutoff.getTime(),
+    ctx,
+  );
+  const rows = await deps.db.transaction(async (tx) => {
+    const deleted = await repo.deleteExpiredRecords(tx, {
+      notes: daysBefore(now, PERSONAL_FIELDS.caseNotes.retentionDays),
+      visits: daysBefore(now, PERSONAL_FIELDS.visits.retentionDays),
+      consents: daysBefore(now, PERSONAL_FIELDS.consents.retentionDays),
+      referrals: daysBefore(now, PERSONAL_FIELDS.referrals.retentionDays),
     });
-    if (Object.keys(rows).length > 0) {
+    if (Object.keys(deleted).length > 0) {
       await repo.insertDeletionRecord(tx, {
         id: randomUUID(),
         personId: null,
         organisationId: null,
         reason: 'retention',
-        rows,
+        rows: deleted,
         at: now,
       });
       await recordAudit(tx, {
@@ -634,7 +683,19 @@ export async function runRetention(deps: PeopleDeps, ctx: RequestContext = {}): 
         ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
       });
     }
-    return rows;
+    return deleted;
   });
-  return report;
+  return { erasedOnRequest, erasedForAge, rows };
+}
+
+/** One line for the operator: counts only, never anything about a person. */
+export function describeRetention(report: RetentionReport): string {
+  const rows = Object.entries(report.rows)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ');
+  return (
+    `retention: erased ${report.erasedOnRequest + report.erasedForAge} person(s) ` +
+    `(${report.erasedOnRequest} on request, ${report.erasedForAge} without contact for ` +
+    `${PERSON_RETENTION_DAYS} days); deleted expired records: ${rows || 'none'}`
+  );
 }
