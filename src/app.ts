@@ -23,7 +23,7 @@ import {
   warmUpPasswordChecks,
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
-import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
+import { directoryPageRoutes, hsdsRoutes, watchDirectoryVersion } from './domains/directory/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
 import { describeError, registerErrorHandling } from './http/errors.ts';
@@ -272,7 +272,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (!deps.pdf) app.addHook('onClose', () => pdf.close());
   await app.register(
-    hsdsRoutes({ db: database.db, publicBaseUrl: config.publicBaseUrl, locales: catalogues.locales }),
+    hsdsRoutes({
+      db: database.db,
+      publicBaseUrl: config.publicBaseUrl,
+      locales: catalogues.locales,
+      version: await watchDirectoryVersion(database),
+    }),
   );
   await app.register(openApiRoutes(ui));
 
