@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import { detectScript, normalizeText, searchConfigsForScript, wordsOf } from './normalize.ts';
+import { DIGITS_ONLY } from './search.index.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 const MAX_QUERY_WORDS = 8;
@@ -48,11 +49,13 @@ interface Correction {
 /** Corrects each query word against the directory's own words (pg_trgm similarity), keeping known words. */
 async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
   if (words.length === 0) return [];
-  return queryRows<{ input: string; known: boolean; fix: string | null } & Record<string, unknown>>(
+  const rows = await queryRows<
+    { input: string; known: boolean; fix: string | null } & Record<string, unknown>
+  >(
     db,
     // Only a word the directory does not know is looked up by similarity (a scan of the trigram index).
     sql`select k.w as input, k.known,
-               case when k.known or length(k.w) < 4 then null else
+               case when k.known or length(k.w) < 4 or k.w ~ '^[0-9]+$' then null else
                  (select l.word from directory_lexeme l
                    where l.word % k.w
                    order by similarity(l.word, k.w) desc, l.word limit 1) end as fix
@@ -60,6 +63,8 @@ async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
                   from unnest(${sql.param(words)}::text[]) with ordinality as q(w, n)) k
          order by k.n`,
   );
+  // A number is what it is (a house or service number), never a typo of another: the dictionary leaves them out.
+  return rows.map((r) => (DIGITS_ONLY.test(r.input) ? { input: r.input, known: true, fix: null } : r));
 }
 
 /** A to_tsquery expression from words that hold only letters and digits (so nothing needs escaping). */
