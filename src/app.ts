@@ -24,7 +24,7 @@ import {
 } from './domains/accounts/index.ts';
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { consentRoutes, myDataPageRoutes } from './domains/consent/index.ts';
-import { directoryPageRoutes, hsdsRoutes } from './domains/directory/index.ts';
+import { directoryPageRoutes, hsdsRoutes, watchDirectoryVersion } from './domains/directory/index.ts';
 import { helpdeskPageRoutes } from './domains/helpdesk/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
@@ -333,7 +333,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (!deps.pdf) app.addHook('onClose', () => pdf.close());
   await app.register(
-    hsdsRoutes({ db: database.db, publicBaseUrl: config.publicBaseUrl, locales: catalogues.locales }),
+    hsdsRoutes({
+      db: database.db,
+      publicBaseUrl: config.publicBaseUrl,
+      locales: catalogues.locales,
+      version: await watchDirectoryVersion(database),
+    }),
   );
   await app.register(openApiRoutes(ui));
 

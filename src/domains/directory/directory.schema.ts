@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, customType, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 export * from './hsds.tables.ts';
 
@@ -63,3 +73,13 @@ export const directoryLexeme = pgTable(
   },
   (t) => [index('directory_lexeme_word_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
 );
+
+/**
+ * The version of the directory's content: one row, bumped by a statement trigger on every write to an HSDS table
+ * or to the translations (migration 0005), in the writing transaction. Caches of public answers are keyed by it,
+ * so every app node sees an import as soon as it commits.
+ */
+export const directoryVersion = pgTable('directory_version', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/driver.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { readHsdsApi } from './directory.policy.ts';
+import { type CachedAnswer, createAnswerCache, type DirectoryVersion } from './hsds.cache.ts';
 import type { HsdsRow } from './hsds.flatten.ts';
 import { loadFullServices } from './hsds.read.ts';
 import { hsdsTable, rowsWhere, toHsds } from './hsds.rows.ts';
@@ -18,6 +19,8 @@ export interface HsdsApiDeps {
   db: Db;
   publicBaseUrl: string;
   locales: readonly string[];
+  /** The directory's content version, which keys the cache of searches and services. */
+  version: DirectoryVersion;
 }
 
 const MAX_PER_PAGE = 100;
@@ -73,6 +76,21 @@ function cacheable<T>(request: FastifyRequest, reply: FastifyReply, body: T): T 
   return body;
 }
 
+/** Sends an answer from the cache (its bytes as they are, not serialised again), or 304 to a conditional GET. */
+function sendCached(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) {
+  reply
+    .header('etag', answer.etag)
+    .header('cache-control', 'public, max-age=60')
+    .header('vary', 'Accept-Encoding');
+  if (request.headers['if-none-match'] === answer.etag) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(answer.body);
+}
+
+/** JSON bytes of a response, checked against its schema as Fastify's serializer would (fastify-type-provider-zod). */
+function encodeJson<T extends z.ZodType>(schema: T, body: z.input<T>): Buffer {
+  return Buffer.from(JSON.stringify(z.encode(schema, body as z.output<T>)));
+}
+
 async function listTable(
   db: Db,
   table: string,
@@ -98,6 +116,8 @@ async function listTable(
 /** HSDS 3.0 API (vendor/hsds/openapi.json) under /api/hsds. */
 export function hsdsRoutes(deps: HsdsApiDeps): FastifyPluginAsyncZod {
   const { db } = deps;
+  // Searches and services are public and the same for everyone: answered from memory until the directory changes.
+  const cache = createAnswerCache(deps.version);
   const ZLang = z.enum(deps.locales as [string, ...string[]]).optional();
   const common = { config: { policy: readHsdsApi }, schema: { tags: ['HSDS 3.0'] } } as const;
   const openapi = JSON.parse(readFileSync(path.join(HSDS_DIR, 'openapi.json'), 'utf8')) as Record<
@@ -161,17 +181,21 @@ export function hsdsRoutes(deps: HsdsApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const q = request.query;
-        const result = await searchServices(db, {
-          q: q.search,
-          locale: q.lang,
-          categories: q.taxonomy_term_id ? [q.taxonomy_term_id] : undefined,
-          organizationId: q.organization_id,
-          modifiedAfter: q.modified_after,
-          page: q.page,
-          perPage: q.per_page,
+        // The validated query (defaults filled in, the search trimmed) is the key: equal requests share it.
+        const answer = await cache.answer(`services ${JSON.stringify(q)}`, async () => {
+          const result = await searchServices(db, {
+            q: q.search,
+            locale: q.lang,
+            categories: q.taxonomy_term_id ? [q.taxonomy_term_id] : undefined,
+            organizationId: q.organization_id,
+            modifiedAfter: q.modified_after,
+            page: q.page,
+            perPage: q.per_page,
+          });
+          const services = await loadFullServices(db, result.ids, q.lang);
+          return encodeJson(ZPage, page(services, result.total, q.page, q.per_page));
         });
-        const services = await loadFullServices(db, result.ids, q.lang);
-        return cacheable(request, reply, page(services, result.total, q.page, q.per_page));
+        return sendCached(request, reply, answer);
       },
     );
 
@@ -188,9 +212,14 @@ export function hsdsRoutes(deps: HsdsApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const [service] = await loadFullServices(db, [request.params.id], request.query.lang);
-        if (!service) throw notFound();
-        return cacheable(request, reply, service);
+        const { id } = request.params;
+        const { lang } = request.query;
+        const answer = await cache.answer(`service ${JSON.stringify([id, lang])}`, async () => {
+          const [service] = await loadFullServices(db, [id], lang);
+          if (!service) throw notFound();
+          return encodeJson(ZRecord, service);
+        });
+        return sendCached(request, reply, answer);
       },
     );
 

@@ -15,6 +15,7 @@ export {
   importHsds,
   importHsdsTranslations,
 } from './directory.service.ts';
+export { type DirectoryVersion, watchDirectoryVersion } from './hsds.cache.ts';
 export { type ImportProblem, ImportRejected } from './hsds.import.ts';
 export { type HsdsApiDeps, hsdsRoutes } from './hsds.routes.ts';
 export { hsdsLocation } from './hsds.tables.ts';

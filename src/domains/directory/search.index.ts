@@ -1,10 +1,21 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
-import { directorySearchDoc, directoryTranslation } from './directory.schema.ts';
-import { rowsWhere } from './hsds.rows.ts';
+import { queryRows } from '../../db/rows.ts';
 import { normalizeText, searchConfigFor, wordsOf } from './normalize.ts';
 
-const CHUNK = 200;
+const CHUNK = 1000;
+/** Words of digits only are not in the lexeme dictionary (search.ts never corrects them). */
+export const DIGITS_ONLY = /^\p{N}+$/u;
+
+interface ServiceText extends Record<string, unknown> {
+  id: string;
+  content_lang: string | null;
+  name: string | null;
+  alternate_name: string | null;
+  description: string | null;
+  eligibility_description: string | null;
+  organization_name: string | null;
+}
 /** Fields of a service that are searched, with their weight (A counts most). */
 const NAME_FIELDS = ['name'];
 const BODY_FIELDS = ['alternate_name', 'description', 'eligibility_description'];
@@ -22,18 +33,27 @@ interface Version {
 export async function reindexServices(tx: Db, serviceIds: string[]): Promise<void> {
   for (let i = 0; i < serviceIds.length; i += CHUNK) {
     const ids = serviceIds.slice(i, i + CHUNK);
-    const services = await rowsWhere(tx, 'service', 'id', ids, true);
-    const organizationIds = [
-      ...new Set(services.map((s) => s.organization_id).filter((v) => typeof v === 'string')),
-    ];
-    const organizations = new Map(
-      (await rowsWhere(tx, 'organization', 'id', organizationIds as string[])).map((o) => [o.id, o]),
+    // One read per chunk for the services' searched fields and their organization's name, one for translations;
+    // ids travel as one array parameter.
+    const services = await queryRows<ServiceText>(
+      tx,
+      sql`select s.id, s.content_lang, s.name, s.alternate_name, s.description, s.eligibility_description,
+                 o.name as organization_name
+            from hsds_service s left join hsds_organization o on o.id = s.organization_id
+           where s.id = any(${sql.param(ids)}::text[])`,
     );
-    const translations = await tx
-      .select()
-      .from(directoryTranslation)
-      .where(inArray(directoryTranslation.recordId, ids));
-    await tx.delete(directorySearchDoc).where(inArray(directorySearchDoc.serviceId, ids));
+    const translations = await queryRows<{ record_id: string; field: string; lang: string; value: string }>(
+      tx,
+      sql`select record_id, field, lang, value from directory_translation
+           where table_name = 'service' and record_id = any(${sql.param(ids)}::text[])`,
+    );
+    const translationsOf = new Map<string, typeof translations>();
+    for (const t of translations) {
+      const list = translationsOf.get(t.record_id);
+      if (list) list.push(t);
+      else translationsOf.set(t.record_id, [t]);
+    }
+    await tx.execute(sql`delete from directory_search_doc where service_id = any(${sql.param(ids)}::text[])`);
 
     const docs: { serviceId: string; lang: string; isOriginal: boolean; name: string; body: string }[] = [];
     const words = new Set<string>();
@@ -48,8 +68,7 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
         ),
       };
       const versions = new Map<string, Version>([[original.lang, original]]);
-      for (const t of translations) {
-        if (t.recordId !== service.id || t.tableName !== 'service') continue;
+      for (const t of translationsOf.get(service.id) ?? []) {
         let version = versions.get(t.lang);
         if (!version) {
           version = { lang: t.lang, isOriginal: false, fields: {} };
@@ -57,7 +76,7 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
         }
         if (!version.isOriginal) version.fields[t.field] = t.value;
       }
-      const organizationName = String(organizations.get(String(service.organization_id))?.name ?? '');
+      const organizationName = service.organization_name ?? '';
       for (const version of versions.values()) {
         // A translation lacking a field falls back to the original's.
         const field = (f: string) => version.fields[f] ?? original.fields[f] ?? '';
@@ -69,7 +88,10 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
           body += ` ${normalizeText(`${field('name')} ${rawBody}`, 'split')}`;
         }
         docs.push({ serviceId: service.id, lang: version.lang, isOriginal: version.isOriginal, name, body });
-        for (const w of wordsOf(`${name} ${body}`)) if (w.length >= 3 && w.length <= 40) words.add(w);
+        // Words of digits only (house and service numbers) are left out: a number is never corrected as a typo.
+        for (const w of wordsOf(`${name} ${body}`)) {
+          if (w.length >= 3 && w.length <= 40 && !DIGITS_ONLY.test(w)) words.add(w);
+        }
       }
     }
     if (docs.length > 0) {

@@ -2,9 +2,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import { detectScript, normalizeText, searchConfigsForScript, wordsOf } from './normalize.ts';
+import { DIGITS_ONLY } from './search.index.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 const MAX_QUERY_WORDS = 8;
+/** Search documents ranked in full (with name similarity) per search: the best by text rank. */
+const CANDIDATES = 200;
 
 export interface SearchFilters {
   /** Free text, in any language and script. */
@@ -46,11 +49,13 @@ interface Correction {
 /** Corrects each query word against the directory's own words (pg_trgm similarity), keeping known words. */
 async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
   if (words.length === 0) return [];
-  return queryRows<{ input: string; known: boolean; fix: string | null } & Record<string, unknown>>(
+  const rows = await queryRows<
+    { input: string; known: boolean; fix: string | null } & Record<string, unknown>
+  >(
     db,
     // Only a word the directory does not know is looked up by similarity (a scan of the trigram index).
     sql`select k.w as input, k.known,
-               case when k.known or length(k.w) < 4 then null else
+               case when k.known or length(k.w) < 4 or k.w ~ '^[0-9]+$' then null else
                  (select l.word from directory_lexeme l
                    where l.word % k.w
                    order by similarity(l.word, k.w) desc, l.word limit 1) end as fix
@@ -58,6 +63,8 @@ async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
                   from unnest(${sql.param(words)}::text[]) with ordinality as q(w, n)) k
          order by k.n`,
   );
+  // A number is what it is (a house or service number), never a typo of another: the dictionary leaves them out.
+  return rows.map((r) => (DIGITS_ONLY.test(r.input) ? { input: r.input, known: true, fix: null } : r));
 }
 
 /** A to_tsquery expression from words that hold only letters and digits (so nothing needs escaping). */
@@ -177,29 +184,72 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
 
   const corrections = await correctWords(db, words);
   const configs = searchConfigsForScript(detectScript(normalized));
+  // The query in each configuration the script allows, as one tsquery constant without repeated branches (most
+  // configurations parse most words alike): the fewer branches, the cheaper each document's recheck and rank.
+  const compiled = new Map<'&' | '|', Promise<string>>();
+  const compile = (join: '&' | '|') => {
+    let text = compiled.get(join);
+    if (!text) {
+      text = queryRows<{ q: string }>(
+        db,
+        sql`select distinct to_tsquery(c::regconfig, ${tsExpression(corrections, join)})::text as q
+              from unnest(${sql.param(configs)}::text[]) c`,
+      ).then((rows) => {
+        const branches = rows
+          .map((r) => r.q)
+          .filter(Boolean)
+          .sort();
+        return branches.length === 1 ? (branches[0] ?? '') : branches.map((b) => `(${b})`).join(' | ');
+      });
+      compiled.set(join, text);
+    }
+    return text;
+  };
   const run = async (join: '&' | '|', limit = f.perPage, from = offset) => {
-    const expression = tsExpression(corrections, join);
-    const tsquery = sql.join(
-      configs.map((c) => sql`to_tsquery(${c}::regconfig, ${expression})`),
-      sql` || `,
-    );
+    const tsquery = sql`${await compile(join)}::tsquery`;
     const where = filterClauses(f, serviceId);
+    const filters = where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``;
+    if (f.near) {
+      // Sorted by distance: every match is a candidate.
+      return queryRows<{ id: string; total: number }>(
+        db,
+        // The tsquery stands in the WHERE clause (not joined from a CTE) so the planner sees a constant and uses the
+        // GIN index instead of reading every document.
+        sql`with hits as (
+              select d.service_id as id,
+                     max(ts_rank_cd(d.document, (${tsquery}), 1)
+                         + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
+                         + 0.3 * similarity(d.name_norm, ${normalized})) as score
+                from directory_search_doc d
+               where d.document @@ (${tsquery}) ${filters}
+               group by d.service_id),
+            ranked as (select h.id, h.score, ${distanceKm(f, sql.raw('h.id'))} as distance from hits h)
+            select r.id, count(*) over ()::int as total from ranked r
+            ${f.near.radiusKm ? sql`where r.distance <= ${f.near.radiusKm}` : sql``}
+            order by r.distance nulls last, r.score desc, r.id
+            limit ${limit} offset ${from}`,
+      );
+    }
+    // Name similarity (a trigram comparison) costs several times the text rank, so it is computed only for the best
+    // candidates by text rank (and language); a name like the query matches it with weights A and C, so ranks high.
+    // Common words match a quarter of a large directory; counting the matches stays exact.
+    const candidates = Math.max(CANDIDATES, from + limit);
     return queryRows<{ id: string; total: number }>(
       db,
-      // The tsquery is written out in the WHERE clause (not joined from a CTE) so the planner sees a constant
-      // and uses the GIN index instead of reading every document.
-      sql`with hits as (
-            select d.service_id as id,
-                   max(ts_rank_cd(d.document, (${tsquery}), 1)
-                       + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
-                       + 0.3 * similarity(d.name_norm, ${normalized})) as score
+      sql`with matches as materialized (
+            select d.service_id as id, d.name_norm,
+                   ts_rank_cd(d.document, (${tsquery}), 1)
+                   + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end as text_score
               from directory_search_doc d
-             where d.document @@ (${tsquery}) ${where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``}
-             group by d.service_id),
-          ranked as (select h.id, h.score, ${distanceKm(f, sql.raw('h.id'))} as distance from hits h)
-          select r.id, count(*) over ()::int as total from ranked r
-          ${f.near?.radiusKm ? sql`where r.distance <= ${f.near.radiusKm}` : sql``}
-          order by ${f.near ? sql`r.distance nulls last,` : sql``} r.score desc, r.id
+             where d.document @@ (${tsquery}) ${filters}),
+          candidates as (
+            select m.id, m.name_norm, m.text_score from matches m
+             order by m.text_score desc, m.id limit ${candidates}),
+          hits as (
+            select c.id, max(c.text_score + 0.3 * similarity(c.name_norm, ${normalized})) as score
+              from candidates c group by c.id)
+          select h.id, (select count(distinct m.id) from matches m)::int as total from hits h
+          order by h.score desc, h.id
           limit ${limit} offset ${from}`,
     );
   };
