@@ -13,6 +13,7 @@ import { NEEDS, readPerson, refuse } from '../people/index.ts';
 import {
   changeReferralStatus,
   createReferral,
+  DISCLOSURE_RATE_LIMIT_PER_MINUTE,
   discloseIdentity,
   listReferrals,
   manageCapacity,
@@ -263,7 +264,10 @@ export function referralPageRoutes(deps: ReferralPagesDeps): FastifyPluginAsyncZ
       {
         config: {
           policy: moveReferrals,
-          rateLimit: { max: deps.codeRateLimitPerMinute ?? 10, timeWindow: '1 minute' },
+          rateLimit: {
+            max: deps.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE,
+            timeWindow: '1 minute',
+          },
         },
         schema: {
           ...hidden,

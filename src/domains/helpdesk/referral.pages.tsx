@@ -306,7 +306,10 @@ export function ReferralPage({
           </dl>
         )}
       </section>
-      {referral.side === 'receiver' && referral.pseudonymous && !p.identityDisclosed ? (
+      {referral.side === 'receiver' &&
+      referral.pseudonymous &&
+      !p.identityDisclosed &&
+      referral.moves.length > 0 ? (
         <form method="post" action={href(ctx, `/staff/referrals/${referral.id}/disclose`)} class="stack">
           <Csrf actor={actor} />
           <div class="field">

@@ -10,7 +10,13 @@ export {
   type ReferralSide,
   type ReferralState,
 } from './referrals.machine.ts';
-export { manageCapacity, moveReferrals, readReferrals, sendReferrals } from './referrals.policy.ts';
+export {
+  DISCLOSURE_RATE_LIMIT_PER_MINUTE,
+  manageCapacity,
+  moveReferrals,
+  readReferrals,
+  sendReferrals,
+} from './referrals.policy.ts';
 export { referralRoutes } from './referrals.routes.ts';
 export type { TReferralList, TReferralSummary, TReferralView } from './referrals.schema.ts';
 export { referralEvents, referrals, serviceCapacity } from './referrals.schema.ts';
