@@ -25,7 +25,7 @@ import {
 import { auditRoutes, registerAuditMetrics } from './domains/audit/index.ts';
 import { consentRoutes, myDataPageRoutes } from './domains/consent/index.ts';
 import { directoryPageRoutes, hsdsRoutes, watchDirectoryVersion } from './domains/directory/index.ts';
-import { helpdeskPageRoutes } from './domains/helpdesk/index.ts';
+import { helpdeskPageRoutes, referralPageRoutes, referralsSection } from './domains/helpdesk/index.ts';
 import { homeRoutes } from './domains/home/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './domains/notify/index.ts';
 import {
@@ -309,7 +309,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       codeRateLimitPerMinute: deps.codeRateLimitPerMinute,
     }),
   );
-  await app.register(helpdeskPageRoutes({ ...people, ui, publicBaseUrl: config.publicBaseUrl }));
+  await app.register(
+    helpdeskPageRoutes({
+      ...people,
+      ui,
+      publicBaseUrl: config.publicBaseUrl,
+      personSections: [referralsSection(people.db)],
+    }),
+  );
   const referralDeps: ReferralDeps = {
     ...people,
     outbox,
@@ -319,6 +326,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     referralExpiryDays: config.referralExpiryDays,
   };
   await app.register(referralRoutes(referralDeps, { codeRateLimitPerMinute: deps.codeRateLimitPerMinute }));
+  await app.register(
+    referralPageRoutes({ ...referralDeps, ui, codeRateLimitPerMinute: deps.codeRateLimitPerMinute }),
+  );
   await app.register(homeRoutes({ ui, emergencyNumber: config.emergencyNumber }));
   await app.register(
     directoryPageRoutes({

@@ -365,6 +365,42 @@ const REQUESTS: Record<string, (cell: Cell) => Promise<InjectOptions> | InjectOp
     url: `/api/v1/services/${fixture.serviceOf[side]}/capacity`,
     payload: { accepting: true, waitingDays: 3 },
   }),
+  // The referral pages over the same services: the same answers, as pages and redirects (Post/Redirect/Get).
+  'GET /staff/people/:id/refer': async ({ fixture, side }) => {
+    const person = await fixture.person(side);
+    return { url: `/staff/people/${person.id}/refer?need=${person.needId}` };
+  },
+  'POST /staff/people/:id/refer': async ({ fixture, side }) => {
+    const person = await fixture.person(side);
+    return {
+      method: 'POST',
+      url: `/staff/people/${person.id}/refer`,
+      payload: { needId: person.needId, serviceId: fixture.serviceOf.spare, share: 'pseudonymous' },
+    };
+  },
+  'GET /staff/referrals': () => ({ url: '/staff/referrals' }),
+  'GET /staff/referrals/:id': async ({ fixture, side }) => ({
+    url: `/staff/referrals/${(await fixture.referral(side, 'spare')).id}`,
+  }),
+  'POST /staff/referrals/:id/status': async ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/referrals/${(await fixture.referral(side, 'spare')).id}/status`,
+    payload: { status: 'cancelled' },
+  }),
+  'POST /staff/referrals/:id/disclose': async ({ fixture, side }) => {
+    const referral = await fixture.referral('foreign', side === 'own' ? 'own' : 'spare');
+    return {
+      method: 'POST',
+      url: `/staff/referrals/${referral.id}/disclose`,
+      payload: { code: referral.disclosureCode },
+    };
+  },
+  'GET /staff/services/capacity': () => ({ url: '/staff/services/capacity' }),
+  'POST /staff/services/capacity/:id': ({ fixture, side }) => ({
+    method: 'POST',
+    url: `/staff/services/capacity/${fixture.serviceOf[side]}`,
+    payload: { accepting: 'yes', waitingDays: '3' },
+  }),
   'POST /api/v1/my-data/erasure': () => ({
     method: 'POST',
     url: '/api/v1/my-data/erasure',

@@ -39,6 +39,7 @@ function StaffNav({ ctx, actor }: { ctx: PageContext; actor: StaffActor }) {
     ['/staff/', 'staff.nav.home', true],
     ['/staff/people/new', 'staff.nav.intake', helpsPeople(actor)],
     ['/staff/people', 'staff.nav.people', helpsPeople(actor)],
+    ['/staff/referrals', 'staff.nav.referrals', helpsPeople(actor)],
     ['/staff/sessions', 'staff.nav.sessions', true],
     ['/staff/recovery-codes', 'staff.nav.recovery', true],
     ['/staff/organisation', 'staff.nav.organisation', ['city_admin', 'org_admin'].includes(actor.role)],
@@ -161,6 +162,14 @@ export function StaffHomePage({ ctx, actor }: { ctx: PageContext; actor: StaffAc
             <li>
               <a href={href(ctx, '/staff/people')}>{t('staff.nav.people')}</a>
             </li>
+            <li>
+              <a href={href(ctx, '/staff/referrals')}>{t('staff.nav.referrals')}</a>
+            </li>
+            {['org_admin', 'caseworker'].includes(actor.role) ? (
+              <li>
+                <a href={href(ctx, '/staff/services/capacity')}>{t('staff.capacity.title')}</a>
+              </li>
+            ) : null}
           </ul>
         </>
       ) : null}

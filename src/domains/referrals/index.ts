@@ -1,4 +1,6 @@
+export { readCapacity, setCapacity } from './capacity.service.ts';
 export { type ReferralCheckReport, runReferralChecks } from './referrals.jobs.ts';
+export { listReferrals, summariseReferrals } from './referrals.lists.ts';
 export {
   awaitsReceiver,
   checkTransition,
@@ -8,6 +10,22 @@ export {
   type ReferralSide,
   type ReferralState,
 } from './referrals.machine.ts';
+export {
+  DISCLOSURE_RATE_LIMIT_PER_MINUTE,
+  manageCapacity,
+  moveReferrals,
+  readReferrals,
+  sendReferrals,
+} from './referrals.policy.ts';
 export { referralRoutes } from './referrals.routes.ts';
+export type { TReferralList, TReferralSummary, TReferralView } from './referrals.schema.ts';
 export { referralEvents, referrals, serviceCapacity } from './referrals.schema.ts';
-export { type ReferralCheckDeps, type ReferralDeps, referralLink } from './referrals.service.ts';
+export {
+  changeReferralStatus,
+  createReferral,
+  discloseIdentity,
+  type ReferralCheckDeps,
+  type ReferralDeps,
+  readReferral,
+  referralLink,
+} from './referrals.service.ts';
