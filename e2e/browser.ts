@@ -98,3 +98,46 @@ export async function transferredBytes(page: Page, url: string): Promise<number>
   page.off('requestfinished', onFinished);
   return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * Elements that stick out past either side of the viewport, and whether the document itself scrolls sideways
+ * (both fail "no horizontal scroll at 360 px"). Hidden helpers (`.visually-hidden`), elements above the page
+ * and the insides of a table that scrolls in its own box (`.table-scroll`) do not count.
+ */
+export async function offscreen(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+      if (el.closest('.table-scroll') && el.tagName !== 'DIV') continue;
+      if (el.closest('.visually-hidden')) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0 || rect.bottom < 0) continue;
+      if (rect.left < -1 || rect.right > width + 1)
+        out.push(`${el.tagName}.${el.className} ${Math.round(rect.left)}..${Math.round(rect.right)}`);
+    }
+    if (document.documentElement.scrollWidth > width) out.push('document scrolls sideways');
+    return out;
+  });
+}
+
+/** Interactive elements smaller than 24×24 CSS px (WCAG 2.2 SC 2.5.8), leaving out links inside running text. */
+export async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    const targets = document.querySelectorAll<HTMLElement>(
+      'a[href], button, summary, input:not([type="hidden"]), select, textarea',
+    );
+    for (const el of Array.from(targets)) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue; // not shown (e.g. a closed menu)
+      if (getComputedStyle(el).visibility === 'hidden') continue;
+      const inline = el.tagName === 'A' && el.closest('p') !== null; // SC 2.5.8 "inline" exception
+      if (!inline && (rect.width < 24 || rect.height < 24))
+        small.push(
+          `${el.tagName}#${el.id} "${el.textContent?.trim()}" ${Math.round(rect.width)}×${Math.round(rect.height)}`,
+        );
+    }
+    return small;
+  });
+}

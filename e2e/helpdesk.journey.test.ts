@@ -6,41 +6,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
-import { axeViolations, describeJourney, launchChromium } from './browser.ts';
+import { axeViolations, describeJourney, launchChromium, offscreen, smallTargets } from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
 const CODE = /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/;
-
-/** Elements that stick out past either side of the viewport (the page would scroll sideways). */
-async function offscreen(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const out: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0) continue;
-      if (rect.left < -1 || rect.right > width + 1) out.push(`${el.tagName}.${el.className}`);
-    }
-    return out;
-  });
-}
-
-/** Interactive elements smaller than 24×24 CSS px (WCAG 2.2 SC 2.5.8), leaving out links inside running text. */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const small: string[] = [];
-    for (const el of Array.from(
-      document.querySelectorAll<HTMLElement>('a[href], button, summary, input:not([type="hidden"]), select'),
-    )) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 && rect.height === 0) continue;
-      if (el.tagName === 'A' && el.closest('p') !== null) continue;
-      if (rect.width < 24 || rect.height < 24)
-        small.push(`${el.tagName}#${el.id} "${el.textContent?.trim()}" ${rect.width}×${rect.height}`);
-    }
-    return small;
-  });
-}
 
 describeJourney('the helpdesk in a real browser', () => {
   let browser: Browser;

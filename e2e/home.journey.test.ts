@@ -1,55 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   axeViolations,
   describeJourney,
   type JourneyServer,
   launchChromium,
+  offscreen,
+  smallTargets,
   startJourneyServer,
   transferredBytes,
 } from './browser.ts';
-
-/** Interactive elements smaller than 24×24 CSS px (WCAG 2.2 SC 2.5.8), leaving out links inside running text. */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const small: string[] = [];
-    const targets = document.querySelectorAll<HTMLElement>(
-      'a[href], button, summary, input, select, textarea',
-    );
-    for (const el of Array.from(targets)) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 && rect.height === 0) continue; // not shown (e.g. a closed menu)
-      const style = getComputedStyle(el);
-      if (style.visibility === 'hidden') continue;
-      const inline = el.tagName === 'A' && el.closest('p') !== null; // SC 2.5.8 "inline" exception
-      if (!inline && (rect.width < 24 || rect.height < 24)) {
-        small.push(
-          `${el.tagName} "${el.textContent?.trim()}" ${Math.round(rect.width)}×${Math.round(rect.height)}`,
-        );
-      }
-    }
-    return small;
-  });
-}
-
-/**
- * Visible elements that stick out past either side of the viewport. In RTL, content past the right edge cannot
- * even be scrolled to, so a scrollWidth check alone would miss it.
- */
-async function offscreen(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const out: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0 || rect.bottom < 0) continue;
-      if (rect.left < -1 || rect.right > width + 1) {
-        out.push(`${el.tagName}.${el.className} ${Math.round(rect.left)}..${Math.round(rect.right)}`);
-      }
-    }
-    return out;
-  });
-}
 
 describeJourney('home page in a real browser', () => {
   let browser: Browser;

@@ -6,44 +6,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
-import { axeViolations, describeJourney, launchChromium, transferredBytes } from './browser.ts';
+import {
+  axeViolations,
+  describeJourney,
+  launchChromium,
+  offscreen,
+  smallTargets,
+  transferredBytes,
+} from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
 const MARKER = 'Ysolde Brackenridge';
 const PHONE = '+34 622 98 76 54';
 const PHONE_PORTRAIT = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-
-/** Elements that stick out past either side of the viewport (the page would scroll sideways). */
-async function offscreen(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const out: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0) continue;
-      if (el.closest('.visually-hidden')) continue;
-      if (rect.left < -1 || rect.right > width + 1) out.push(`${el.tagName}.${el.className}`);
-    }
-    if (document.documentElement.scrollWidth > width) out.push('document scrolls sideways');
-    return out;
-  });
-}
-
-/** Interactive elements smaller than 24×24 CSS px (WCAG 2.2 SC 2.5.8), leaving out links inside running text. */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const small: string[] = [];
-    for (const el of Array.from(
-      document.querySelectorAll<HTMLElement>('a[href], button, summary, input:not([type="hidden"]), select'),
-    )) {
-      const rect = el.getBoundingClientRect();
-      if (rect.width === 0 && rect.height === 0) continue;
-      if (el.tagName === 'A' && el.closest('p') !== null) continue;
-      if (rect.width < 24 || rect.height < 24) small.push(`${el.tagName} "${el.textContent?.trim()}"`);
-    }
-    return small;
-  });
-}
 
 interface Staff {
   email: string;
