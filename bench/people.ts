@@ -47,6 +47,8 @@ const SIZES = (() => {
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 300);
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 300);
 const BATCH = 5000;
+/** Every code seeded in this process, so that no two people share one (see seedPeople). */
+const usedCodes = new Set<string>();
 
 export interface Sample {
   code: string;
@@ -70,7 +72,10 @@ export async function seedPeople(
       const id = randomUUID();
       const { dataKey, wrapped } = keyring.newDataKey(id);
       const vault = personVault(id, dataKey);
-      const code = newArrivalCode();
+      let code = newArrivalCode();
+      // Codes are 40 random bits: at a million people a repeat is likely, and the service would draw again.
+      while (usedCodes.has(code)) code = newArrivalCode();
+      usedCodes.add(code);
       const phone = `+3460${String(i).padStart(7, '0')}`;
       if (next() < 0.01 && samples.length < 5000) samples.push({ code: formatArrivalCode(code), phone });
       rows.push({

@@ -73,7 +73,9 @@ export async function createConsent(
       .where(eq(organisations.id, input.recipientOrganisationId));
     if (!recipient) throw new AppError('UNKNOWN_ORGANISATION', 400);
     const id = randomUUID();
-    const code = newArrivalCode();
+    // A receipt code no consent holds yet (40 random bits: a repeat is rare, but the unique index would refuse it).
+    let code = newArrivalCode();
+    while (await findConsentByReceipt(tx, deps.keyring, code)) code = newArrivalCode();
     const vault = vaultOf(deps.keyring, person);
     await tx.insert(consents).values({
       id,

@@ -180,6 +180,18 @@ function needRows(vault: PersonVault, personId: string, needs: readonly Need[], 
   });
 }
 
+/**
+ * A new Arrival code no one holds. Codes are 40 random bits, so two people share one about once in a million
+ * codes at a million people (birthday bound): the unique index would refuse the second, so draw again.
+ */
+async function unusedPersonCode(db: Executor, keyring: Keyring): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = newArrivalCode();
+    if (!(await repo.findPersonByCodeIndex(db, keyring.blindIndex('person-code', code)))) return code;
+  }
+  throw new Error('No unused Arrival code after 5 draws');
+}
+
 /** Records a new person (a helpdesk visit): only a random id is required. Returns the Arrival code, once. */
 export async function createPerson(
   deps: PeopleDeps,
@@ -189,10 +201,11 @@ export async function createPerson(
 ): Promise<{ id: string; code: string }> {
   const now = deps.clock.now();
   const id = randomUUID();
-  const code = newArrivalCode();
   const { dataKey, wrapped } = deps.keyring.newDataKey(id);
   const vault = personVault(id, dataKey);
+  let code = '';
   await deps.db.transaction(async (tx) => {
+    code = await unusedPersonCode(tx, deps.keyring);
     await repo.insertPerson(tx, {
       id,
       organisationId: actor.organisationId,
@@ -478,7 +491,7 @@ export function reissueCode(
     'person.code_reissued',
     ctx,
     async (tx, person, _vault, now) => {
-      const code = newArrivalCode();
+      const code = await unusedPersonCode(tx, deps.keyring);
       await repo.updatePerson(tx, person.id, {
         codeIndex: deps.keyring.blindIndex('person-code', code),
         updatedAt: now,
