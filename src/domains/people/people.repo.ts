@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/driver.ts';
+import { queryRows } from '../../db/rows.ts';
 import { consents } from '../consent/consent.schema.ts';
 import { outbox, PRIVATE_RECIPIENT_PREFIX } from '../notify/index.ts';
 import { referralEvents, referrals } from '../referrals/referrals.schema.ts';
@@ -165,9 +166,9 @@ export async function peopleWithoutContactSince(
   return rows.map((r) => r.id);
 }
 
-async function countWhere(db: Executor, query: ReturnType<typeof sql>): Promise<number> {
-  const result = (await db.execute(query)) as unknown as { rows: { n: number | string }[] };
-  return Number(result.rows[0]?.n ?? 0);
+async function countWhere(db: Executor, query: SQL): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(db, query);
+  return Number(row?.n ?? 0);
 }
 
 /**
