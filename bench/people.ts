@@ -10,16 +10,16 @@
  *
  * Referral creation: BENCH_REFERRALS (default 300) calls of `createReferral` one after another (person locked,
  * consent checked, the referral, its first event and the need's progress written, an audit row chained and
- * the receiving organisation's staff emailed through the outbox, in one transaction), as referrals per second,
- * against raw single-row INSERTs of the same number of referral rows (autocommit) in the same run: the ratio
- * is the price of the firewall's checks and audit on the write path (issue 6 goal ≥ 0.3).
+ * the receiving organisation's two handlers emailed through the outbox, in one transaction), as referrals per
+ * second, against raw autocommitted INSERTs in the same run (issue 6 goal ≥ 0.3), counted two ways: one
+ * referral row per referral, and the same rows a referral writes (referral, event, audit row, two emails).
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { systemClock } from '../src/clock.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/driver.ts';
 import { queryRows } from '../src/db/rows.ts';
-import { organisations, users } from '../src/domains/accounts/index.ts';
+import { memberships, organisations, users } from '../src/domains/accounts/index.ts';
 import { createConsent } from '../src/domains/consent/consent.service.ts';
 import { seedSyntheticDirectory } from '../src/domains/directory/index.ts';
 import {
@@ -146,7 +146,23 @@ async function timeLookups(deps: PeopleDeps, actor: StaffActor, samples: Sample[
   return summary(ms.slice(Math.min(20, ms.length - 1)));
 }
 
-/** Referrals per second through the service vs raw INSERTs of as many rows, in the same database. */
+/** A staff member of `organisationId` who handles referrals, so that each one queues them an email. */
+async function addHandler(database: Database, organisationId: string, role: 'caseworker' | 'org_admin') {
+  const userId = randomUUID();
+  await database.db.insert(users).values({
+    id: userId,
+    email: `${userId}@bench.example`,
+    passwordHash: 'unused',
+    createdAt: new Date(),
+  });
+  await database.db.insert(memberships).values({ userId, organisationId, role, createdAt: new Date() });
+}
+
+/**
+ * Referrals per second through the service vs raw INSERTs in the same database, two ways: one INSERT of a
+ * referral row per referral, and the same rows a referral writes (referral, event, audit row, an email to each of
+ * the receiver's two handlers) as one autocommitted INSERT each — no lock, no check, no hash, no encryption.
+ */
 async function referralThroughput(name: string, database: Database) {
   const keyring = createKeyring(Buffer.alloc(32, 2));
   const deps: ReferralDeps = {
@@ -170,7 +186,9 @@ async function referralThroughput(name: string, database: Database) {
   await database.db.execute(
     sql`update organisations set hsds_organization_id = ${service.organization_id} where id = ${receiver.organisationId}`,
   );
-  const people: { id: string; consentId: string }[] = [];
+  await addHandler(database, receiver.organisationId, 'caseworker');
+  await addHandler(database, receiver.organisationId, 'org_admin');
+  const people: { id: string; consentId: string; needId: string }[] = [];
   for (let i = 0; i < REFERRALS; i++) {
     const { id } = await createPerson(
       deps,
@@ -190,37 +208,88 @@ async function referralThroughput(name: string, database: Database) {
       },
       {},
     );
-    people.push({ id, consentId: consent.id });
+    const [need] = await queryRows<{ id: string }>(
+      database.db,
+      sql`select id from person_needs where person_id = ${id}`,
+    );
+    people.push({ id, consentId: consent.id, needId: need?.id ?? '' });
   }
+  const [before] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox`);
   const started = performance.now();
   for (const person of people) {
     await createReferral(
       deps,
       sender.actor,
-      { personId: person.id, serviceId: service.id, consentId: person.consentId, pseudonymous: false },
+      {
+        personId: person.id,
+        serviceId: service.id,
+        consentId: person.consentId,
+        needId: person.needId,
+        pseudonymous: false,
+      },
       {},
     );
   }
   const serviceSeconds = (performance.now() - started) / 1000;
-  const rawStarted = performance.now();
-  for (const person of people) {
-    const now = new Date().toISOString();
-    await database.db.execute(sql`
+  const [after] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox`);
+  const emailsPerReferral = ((after?.n ?? 0) - (before?.n ?? 0)) / REFERRALS;
+
+  const insertReferral = (personId: string, consentId: string, id: string, now: string) =>
+    database.db.execute(sql`
       insert into referrals (id, person_id, service_id, sender_organisation_id, receiver_organisation_id,
                              consent_id, pseudonymous, state, created_at, updated_at, sent_at)
-      values (${randomUUID()}, ${person.id}, ${service.id}, ${sender.organisationId}, ${receiver.organisationId},
-              ${person.consentId}, false, 'sent', ${now}, ${now}, ${now})`);
-  }
+      values (${id}, ${personId}, ${service.id}, ${sender.organisationId}, ${receiver.organisationId},
+              ${consentId}, false, 'sent', ${now}, ${now}, ${now})`);
+  const rawStarted = performance.now();
+  for (const person of people)
+    await insertReferral(person.id, person.consentId, randomUUID(), new Date().toISOString());
   const rawSeconds = (performance.now() - rawStarted) / 1000;
+
+  // The audit rows go to a copy of audit_log (same columns and indexes, no chain to break).
+  await database.db.execute(sql`create table bench_audit_rows (like audit_log including all)`);
+  let seq = 1_000_000;
+  const rowsStarted = performance.now();
+  for (const person of people) {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await insertReferral(person.id, person.consentId, id, now);
+    await database.db.execute(sql`
+      insert into referral_events (id, referral_id, at, actor_user_id, actor_organisation_id, to_state)
+      values (${randomUUID()}, ${id}, ${now}, ${sender.actor.userId}, ${sender.organisationId}, 'sent')`);
+    seq += 1;
+    await database.db.execute(sql`
+      insert into bench_audit_rows (id, seq, at, actor_user_id, actor_organisation_id, actor_role, action,
+                                    object_type, object_id, purpose, prev_hash, hash)
+      values (${randomUUID()}, ${seq}, ${now}, ${sender.actor.userId}, ${sender.organisationId}, 'caseworker',
+              'referral.created', 'referral', ${id}, 'referral', ${'0'.repeat(64)}, ${'f'.repeat(64)})`);
+    for (let e = 0; e < emailsPerReferral; e++) {
+      await database.db.execute(sql`
+        insert into outbox (id, channel, recipient, template, locale, params, status, attempts, next_attempt_at,
+                            created_at)
+        values (${randomUUID()}, 'email', ${`handler${e}@bench.example`}, 'referral_received', 'en',
+                ${JSON.stringify({ link: `http://localhost:3000/staff/referrals/${id}` })}::jsonb, 'pending', 0,
+                ${now}, ${now})`);
+    }
+  }
+  const rowsSeconds = (performance.now() - rowsStarted) / 1000;
+  await database.db.execute(sql`drop table bench_audit_rows`);
+
   const perSecond = REFERRALS / serviceSeconds;
   const rawPerSecond = REFERRALS / rawSeconds;
-  log(`people: ${name} referrals ${round1(perSecond)}/s, raw inserts ${round1(rawPerSecond)}/s`);
+  const sameRowsPerSecond = REFERRALS / rowsSeconds;
+  log(
+    `people: ${name} referrals ${round1(perSecond)}/s; raw referral rows ${round1(rawPerSecond)}/s; ` +
+      `raw same rows (${3 + emailsPerReferral} INSERTs) ${round1(sameRowsPerSecond)}/s`,
+  );
   return {
     engine: name,
     referrals: REFERRALS,
     referralsPerSecond: round1(perSecond),
-    rawInsertsPerSecond: round1(rawPerSecond),
-    ratio: Math.round((perSecond / rawPerSecond) * 1000) / 1000,
+    rawReferralRowsPerSecond: round1(rawPerSecond),
+    ratioToReferralRow: Math.round((perSecond / rawPerSecond) * 1000) / 1000,
+    rowsPerReferral: 3 + emailsPerReferral,
+    rawSameRowsPerSecond: round1(sameRowsPerSecond),
+    ratioToSameRows: Math.round((perSecond / sameRowsPerSecond) * 1000) / 1000,
   };
 }
 
@@ -280,7 +349,7 @@ async function main() {
       }
     }
   }
-  console.log('Referral creation (createReferral) vs raw single-row INSERTs of referral rows, same run:');
+  console.log('Referral creation (createReferral) vs raw autocommitted INSERTs, same run:');
   console.table(throughput);
   console.log('Person lookup (lookUpPeople: HMAC + index + audit row, one transaction), ms:');
   console.table(rows);

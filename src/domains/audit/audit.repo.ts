@@ -1,17 +1,20 @@
 import { and, asc, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/driver.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { ChainedRow } from './audit.chain.ts';
 import { auditLog } from './audit.schema.ts';
 
-// Any constant will do, as long as no other advisory lock of Arrival uses it.
-const AUDIT_APPEND_LOCK_KEY = 7_243_902;
-
 /**
- * Serialises appends for the rest of the transaction, so that two transactions cannot both read the same head
- * and fork the chain. The lock is released at commit or rollback.
+ * Locks the chain for the rest of the transaction and reads its head, in one statement (migration
+ * `audit_chain_head`): two transactions can never read the same head and fork the chain. The advisory lock
+ * (key 7243902) is released at commit or rollback. `undefined` before the first row.
  */
-export async function lockChainHead(tx: Tx): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY})`);
+export async function lockChainHead(tx: Tx): Promise<{ seq: number; hash: string } | undefined> {
+  const [head] = await queryRows<{ seq: string | number | null; hash: string | null }>(
+    tx,
+    sql`select seq, hash from audit_chain_head_locked()`,
+  );
+  return head?.seq == null || head.hash === null ? undefined : { seq: Number(head.seq), hash: head.hash };
 }
 
 export async function findChainHead(db: Executor): Promise<{ seq: number; hash: string } | undefined> {
@@ -23,8 +26,9 @@ export async function findChainHead(db: Executor): Promise<{ seq: number; hash: 
   return head;
 }
 
-export async function insertAuditRow(tx: Tx, row: ChainedRow): Promise<void> {
-  await tx.insert(auditLog).values(row);
+/** The INSERT of a chained row, to run alone or with the statements of its action (see `db/together.ts`). */
+export function auditRowInsert(tx: Tx, row: ChainedRow) {
+  return tx.insert(auditLog).values(row);
 }
 
 /** Rows after `afterSeq`, in order: the verifier reads the chain page by page. */

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor, Tx } from '../../db/driver.ts';
 import type { StaffActor } from '../../http/policy.ts';
-import { type ChainVerdict, ChainVerifier, chainRow } from './audit.chain.ts';
+import { type ChainedRow, type ChainVerdict, ChainVerifier, chainRow } from './audit.chain.ts';
 import {
   type AuditFilter,
+  auditRowInsert,
   findChainHead,
-  insertAuditRow,
   listChainPage,
   lockChainHead,
   searchAuditRows,
@@ -57,10 +57,18 @@ function check(entry: AuditEntry): void {
  * happens, so a reader sees it: `await recordAudit(tx, { action: 'user.disabled', … })`.
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+  const row = nextAuditRow(entry, await lockChainHead(tx));
+  await auditRowInsert(tx, row);
+  return { seq: row.seq, hash: row.hash };
+}
+
+/**
+ * The row that follows `head` (from `lockChainHead`, in the same transaction) for an entry, checked. For a
+ * use case that writes its rows in one statement (`auditRowInsert` among them); others call `recordAudit`.
+ */
+export function nextAuditRow(entry: AuditEntry, head: { seq: number; hash: string } | undefined): ChainedRow {
   check(entry);
-  await lockChainHead(tx);
-  const head = await findChainHead(tx);
-  const row = chainRow(
+  return chainRow(
     {
       id: randomUUID(),
       at: entry.at,
@@ -75,8 +83,6 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<{ seq: num
     },
     head,
   );
-  await insertAuditRow(tx, row);
-  return { seq: row.seq, hash: row.hash };
 }
 
 /** Recomputes the whole chain, a page at a time (`arrival audit verify`). */

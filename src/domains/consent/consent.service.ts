@@ -32,7 +32,7 @@ export type ConsentState = 'active' | 'expired' | 'revoked';
 export const MAX_CONSENT_DAYS = 730;
 const DAY_MS = 86_400_000;
 
-export function consentState(consent: ConsentRow, now: Date): ConsentState {
+export function consentState(consent: Pick<ConsentRow, 'revokedAt' | 'expiresAt'>, now: Date): ConsentState {
   if (consent.revokedAt) return 'revoked';
   return consent.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
 }
@@ -214,7 +214,7 @@ export async function listConsentsOfPerson(db: Executor, personId: string): Prom
  * is in force. A refusal says which rule failed (stable codes, 409: the consent exists but does not allow it).
  */
 export function checkConsentForReferral(
-  consent: ConsentRow | undefined,
+  consent: Pick<ConsentRow, 'personId' | 'recipientOrganisationId' | 'revokedAt' | 'expiresAt'> | undefined,
   personId: string,
   receiverOrganisationId: string,
   now: Date,

@@ -2,6 +2,7 @@ export { outbox } from './notify.schema.ts';
 export {
   createOutboxWorker,
   type EmailMessage,
+  emailsInsert,
   enqueueEmail,
   enqueuePrivateEmail,
   type OutboxWorker,

@@ -16,18 +16,28 @@ export interface EmailMessage {
 
 /** Queues an email inside the caller's transaction: it is sent only if the transaction commits. */
 export async function enqueueEmail(tx: Tx, at: Date, message: EmailMessage): Promise<void> {
-  await tx.insert(outbox).values({
-    id: randomUUID(),
-    channel: 'email',
-    recipient: message.to,
-    template: message.template,
-    locale: message.locale,
-    params: message.params,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    createdAt: at,
-  });
+  await emailsInsert(tx, at, [message]);
+}
+
+/**
+ * The INSERT that queues emails (not run: await it, or write it with others through `writeTogether`). They
+ * are sent only if the caller's transaction commits.
+ */
+export function emailsInsert(tx: Tx, at: Date, messages: EmailMessage[]) {
+  return tx.insert(outbox).values(
+    messages.map((message) => ({
+      id: randomUUID(),
+      channel: 'email' as const,
+      recipient: message.to,
+      template: message.template,
+      locale: message.locale,
+      params: message.params,
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+    })),
+  );
 }
 
 /**

@@ -36,7 +36,7 @@ export async function runReferralChecks(deps: ReferralCheckDeps): Promise<Referr
         if (!referral?.sentAt || !awaitsReceiver(referral.state) || referral.sentAt >= expiredBefore)
           return false;
         const at = deps.clock.now();
-        await repo.insertEvent(tx, {
+        await repo.eventInsert(tx, {
           id: randomUUID(),
           referralId: id,
           at,

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/driver.ts';
-import { memberships, organisations, users } from '../accounts/index.ts';
+import { queryRows } from '../../db/rows.ts';
+import { organisations } from '../accounts/index.ts';
 import { consents } from '../consent/index.ts';
 import { hsdsService } from '../directory/index.ts';
 import { REFERRAL_STATES, type ReferralState } from './referrals.machine.ts';
@@ -27,7 +28,8 @@ export async function findService(db: Executor, id: string): Promise<ServiceRow 
 
 /**
  * The Arrival organisation that receives referrals to a service: the one linked to the service's HSDS
- * organization (the first one linked, should two claim the same HSDS organization).
+ * organization (the first one linked, should two claim the same HSDS organization). The rule is the SQL function
+ * `referral_receiver_of` (migration `referral_context`), which `referral_context` uses too.
  */
 export async function findReceiverOf(
   db: Executor,
@@ -37,9 +39,7 @@ export async function findReceiverOf(
   const [row] = await db
     .select({ id: organisations.id, name: organisations.name })
     .from(organisations)
-    .where(eq(organisations.hsdsOrganizationId, service.organizationId))
-    .orderBy(asc(organisations.createdAt), asc(organisations.id))
-    .limit(1);
+    .where(eq(organisations.id, sql`referral_receiver_of(${service.organizationId})`));
   return row;
 }
 
@@ -64,8 +64,9 @@ export async function saveCapacity(db: Executor, row: typeof serviceCapacity.$in
     .onConflictDoUpdate({ target: serviceCapacity.serviceId, set: changes });
 }
 
-export async function insertReferral(db: Executor, row: typeof referrals.$inferInsert): Promise<void> {
-  await db.insert(referrals).values(row);
+/** The INSERT of a referral (not run: `writeTogether` writes it with the rows of its creation). */
+export function referralInsert(db: Executor, row: typeof referrals.$inferInsert) {
+  return db.insert(referrals).values(row);
 }
 
 export async function findReferral(db: Executor, id: string): Promise<ReferralRow | undefined> {
@@ -87,8 +88,9 @@ export async function updateReferral(
   await db.update(referrals).set(values).where(eq(referrals.id, id));
 }
 
-export async function insertEvent(db: Executor, row: typeof referralEvents.$inferInsert): Promise<void> {
-  await db.insert(referralEvents).values(row);
+/** The INSERT of an event: await it, or write it with others through `writeTogether`. */
+export function eventInsert(db: Executor, row: typeof referralEvents.$inferInsert) {
+  return db.insert(referralEvents).values(row);
 }
 
 export async function listEvents(db: Executor, referralId: string) {
@@ -112,21 +114,98 @@ export async function listEvents(db: Executor, referralId: string) {
   );
 }
 
-/** Email addresses of the active staff of an organisation who handle referrals (admins and caseworkers). */
+/**
+ * Email addresses of the active staff of an organisation who handle referrals (admins and caseworkers): the SQL
+ * function `referral_handler_emails` (migration `referral_context`), which `referral_context` uses too.
+ */
 export async function referralHandlersOf(db: Executor, organisationId: string): Promise<string[]> {
-  const rows = await db
-    .select({ email: users.email })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.organisationId, organisationId),
-        inArray(memberships.role, ['org_admin', 'caseworker']),
-        isNull(users.disabledAt),
-      ),
-    )
-    .orderBy(asc(users.email));
-  return rows.map((r) => r.email);
+  const [row] = await queryRows<{ emails: string[] }>(
+    db,
+    sql`select referral_handler_emails(${organisationId}::uuid) as emails`,
+  );
+  return row?.emails ?? [];
+}
+
+/** What `createReferral` checks, and the head of the audit chain it appends to (see `findReferralContext`). */
+export interface ReferralContext {
+  /** The person's organisation; undefined when there is no such person (nothing else is read then). */
+  organisationId: string | undefined;
+  needFound: boolean;
+  serviceId: string | undefined;
+  /** The organisation that receives referrals to the service, if any. */
+  receiverId: string | undefined;
+  consent:
+    | {
+        personId: string;
+        recipientOrganisationId: string;
+        purpose: string;
+        expiresAt: Date;
+        revokedAt: Date | null;
+      }
+    | undefined;
+  /** Whether the service takes referrals now; undefined when its organisation has not said (which means yes). */
+  accepting: boolean | undefined;
+  /** Whom to email about a new referral. */
+  handlers: string[];
+  auditHead: { seq: number; hash: string } | undefined;
+}
+
+interface ContextRow extends Record<string, unknown> {
+  organisation_id: string | null;
+  need_found: boolean | null;
+  service_id: string | null;
+  receiver_id: string | null;
+  consent_person_id: string | null;
+  consent_recipient_id: string | null;
+  consent_purpose: string | null;
+  consent_expires_at: string | Date | null;
+  consent_revoked_at: string | Date | null;
+  accepting: boolean | null;
+  handlers: string[] | null;
+  head_seq: string | number | null;
+  head_hash: string | null;
+}
+
+const dateOf = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+/**
+ * Everything `createReferral` checks, in one round trip (the SQL function `referral_context`, migration of the
+ * same name): it locks the person's row first (an erasure of the person waits for the referral, or the referral
+ * finds no person), reads the need, the service, its receiver, the consent, the service's capacity and whom to
+ * email, and last locks the audit chain for the rest of the transaction and reads its head.
+ */
+export async function findReferralContext(
+  tx: Executor,
+  input: { personId: string; needId?: string | undefined; serviceId: string; consentId?: string | undefined },
+): Promise<ReferralContext> {
+  const [row] = await queryRows<ContextRow>(
+    tx,
+    sql`select * from referral_context(${input.personId}::uuid, ${input.needId ?? null}::uuid,
+      ${input.serviceId}::text, ${input.consentId ?? null}::uuid)`,
+  );
+  if (!row) throw new Error('referral_context returned no row');
+  return {
+    organisationId: row.organisation_id ?? undefined,
+    needFound: row.need_found === true,
+    serviceId: row.service_id ?? undefined,
+    receiverId: row.receiver_id ?? undefined,
+    consent:
+      row.consent_person_id && row.consent_recipient_id && row.consent_purpose && row.consent_expires_at
+        ? {
+            personId: row.consent_person_id,
+            recipientOrganisationId: row.consent_recipient_id,
+            purpose: row.consent_purpose,
+            expiresAt: dateOf(row.consent_expires_at),
+            revokedAt: row.consent_revoked_at === null ? null : dateOf(row.consent_revoked_at),
+          }
+        : undefined,
+    accepting: row.accepting ?? undefined,
+    handlers: row.handlers ?? [],
+    auditHead:
+      row.head_seq === null || row.head_hash === null
+        ? undefined
+        : { seq: Number(row.head_seq), hash: row.head_hash },
+  };
 }
 
 const AWAITING: ReferralState[] = ['sent', 'received'];

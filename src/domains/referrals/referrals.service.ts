@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Clock } from '../../clock.ts';
 import type { Db, Tx } from '../../db/driver.ts';
+import { writeTogether } from '../../db/together.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { StaffActor } from '../../http/policy.ts';
-import { recordAudit } from '../audit/index.ts';
+import { type AuditEntry, auditRowInsert, nextAuditRow, recordAudit } from '../audit/index.ts';
 import { type ConsentRow, checkConsentForReferral, findConsent } from '../consent/index.ts';
-import { enqueueEmail } from '../notify/index.ts';
+import { type EmailMessage, emailsInsert } from '../notify/index.ts';
 import {
   auditActorOf,
   formatArrivalCode,
@@ -86,6 +87,24 @@ async function refusalsAudited<T>(
   }
 }
 
+function auditEntry(
+  deps: { clock: Clock },
+  actor: StaffActor | null,
+  action: string,
+  referralId: string,
+  ctx: RequestContext,
+): AuditEntry {
+  return {
+    at: deps.clock.now(),
+    actor: actor ? auditActorOf(actor) : null,
+    action,
+    objectType: 'referral',
+    objectId: referralId,
+    purpose: 'referral',
+    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+  };
+}
+
 async function audit(
   tx: Tx,
   deps: { clock: Clock },
@@ -94,15 +113,7 @@ async function audit(
   referralId: string,
   ctx: RequestContext,
 ): Promise<void> {
-  await recordAudit(tx, {
-    at: deps.clock.now(),
-    actor: actor ? auditActorOf(actor) : null,
-    action,
-    objectType: 'referral',
-    objectId: referralId,
-    purpose: 'referral',
-    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-  });
+  await recordAudit(tx, auditEntry(deps, actor, action, referralId, ctx));
 }
 
 /** The staff page of a referral: what every notification links to (no personal data in any email). */
@@ -119,16 +130,24 @@ export async function notifyOrganisation(
   params: Record<string, string | number> = {},
 ): Promise<number> {
   const recipients = await repo.referralHandlersOf(tx, organisationId);
-  for (const to of recipients) {
-    await enqueueEmail(tx, deps.clock.now(), {
-      to,
-      template,
-      locale: deps.locale,
-      params: { link: referralLink(deps, referralId), ...params },
-    });
+  if (recipients.length) {
+    const link = referralLink(deps, referralId);
+    await emailsInsert(
+      tx,
+      deps.clock.now(),
+      recipients.map((to) => ({ to, template, locale: deps.locale, params: { link, ...params } })),
+    );
   }
   return recipients.length;
 }
+
+/** The email telling a receiving organisation's staff member of a new referral: a link, nothing more. */
+const receivedEmail = (deps: ReferralCheckDeps, to: string, referralId: string): EmailMessage => ({
+  to,
+  template: 'referral_received',
+  locale: deps.locale,
+  params: { link: referralLink(deps, referralId) },
+});
 
 /** A move of the machine, written down: the new state, its event (with the sealed reason) and its times. */
 async function recordMove(
@@ -142,7 +161,7 @@ async function recordMove(
   const now = deps.clock.now();
   const eventId = randomUUID();
   const vault = by.reason && person ? vaultOf(deps.keyring, person) : undefined;
-  await repo.insertEvent(tx, {
+  await repo.eventInsert(tx, {
     id: eventId,
     referralId: referral.id,
     at: now,
@@ -165,9 +184,11 @@ async function recordMove(
 }
 
 /** The need a sent referral answers is marked `referred` for the organisation that recorded it. */
-async function markNeedReferred(tx: Tx, needId: string | null, at: Date): Promise<void> {
-  if (!needId) return;
-  await tx.update(personNeeds).set({ progress: 'referred', updatedAt: at }).where(eq(personNeeds.id, needId));
+function needReferred(tx: Tx, needId: string, at: Date) {
+  return tx
+    .update(personNeeds)
+    .set({ progress: 'referred', updatedAt: at })
+    .where(eq(personNeeds.id, needId));
 }
 
 /** The consent purposes that allow sending a referral. */
@@ -175,29 +196,32 @@ const REFERRAL_PURPOSES: ReadonlySet<string> = new Set(['referral', 'case_coordi
 
 /**
  * What must hold to send a referral (at creation, or when a draft is sent): the consent it relies on is the
- * person's, names the receiver, is for referrals and in force; and the service takes referrals now.
+ * person's, names the receiver, is for referrals and in force; and the service takes referrals now (`accepting`
+ * undefined: the receiver has not said, which means yes).
  */
-async function checkSendable(
-  tx: Tx,
+function checkSendable(
   now: Date,
-  referral: { personId: string; serviceId: string; receiverOrganisationId: string; consentId: string | null },
-): Promise<ConsentRow | undefined> {
-  const consent = referral.consentId ? await findConsent(tx, referral.consentId) : undefined;
+  referral: { personId: string; receiverOrganisationId: string; consentId: string | null },
+  consent: repo.ReferralContext['consent'],
+  accepting: boolean | undefined,
+): void {
   if (referral.consentId) {
     checkConsentForReferral(consent, referral.personId, referral.receiverOrganisationId, now);
     // Firewall rule 5: consent is per purpose. A referral, or coordinating the person's case between
     // organisations (which is what a referral does), allows one; one given for follow-up does not.
     if (!consent || !REFERRAL_PURPOSES.has(consent.purpose)) throw new AppError('CONSENT_OTHER_PURPOSE', 409);
   }
-  const capacity = await repo.findCapacity(tx, referral.serviceId);
-  if (capacity && !capacity.accepting) throw new AppError('SERVICE_NOT_ACCEPTING', 409);
-  return consent;
+  if (accepting === false) throw new AppError('SERVICE_NOT_ACCEPTING', 409);
 }
 
 /**
  * `POST /api/v1/referrals`: refers a person of the caller's organisation to a service of the directory. It goes
  * to the Arrival organisation linked to the service's HSDS organization, whose staff are emailed a link (and
  * nothing about the person). A pseudonymous referral returns the one-time code the person will show there.
+ *
+ * Two statements in one transaction, because this is the helpdesk's busiest write (see bench/people.ts): one
+ * read of everything checked that also locks the person and the audit chain (`findReferralContext`), and one
+ * that writes the referral, its first event, the need's progress, the emails and the audit row together.
  */
 export async function createReferral(
   deps: ReferralDeps,
@@ -209,60 +233,58 @@ export async function createReferral(
   const created = await refusalsAudited(deps, actor, refused, ctx, () =>
     deps.db.transaction(async (tx) => {
       const now = deps.clock.now();
-      // Locked: an erasure of the person waits for this transaction, or this one finds no person.
-      const person = await findPerson(tx, input.personId, { lock: true });
-      if (!person || person.organisationId !== actor.organisationId)
-        throw new Denied('person', input.personId);
-      if (input.needId) {
-        const [need] = await tx
-          .select({ id: personNeeds.id })
-          .from(personNeeds)
-          .where(and(eq(personNeeds.id, input.needId), eq(personNeeds.personId, person.id)));
-        if (!need) throw notFound();
-      }
-      const service = await repo.findService(tx, input.serviceId);
-      if (!service) throw notFound();
-      const receiver = await repo.findReceiverOf(tx, service);
-      if (!receiver) throw new AppError('SERVICE_NOT_REFERRABLE', 409);
-      if (receiver.id === actor.organisationId) throw new AppError('SERVICE_OWN_ORGANISATION', 409);
+      const found = await repo.findReferralContext(tx, input);
+      if (found.organisationId !== actor.organisationId) throw new Denied('person', input.personId);
+      if (input.needId && !found.needFound) throw notFound();
+      const { serviceId, receiverId } = found;
+      if (!serviceId) throw notFound();
+      if (!receiverId) throw new AppError('SERVICE_NOT_REFERRABLE', 409);
+      if (receiverId === actor.organisationId) throw new AppError('SERVICE_OWN_ORGANISATION', 409);
       if (!input.pseudonymous && !input.consentId) throw new AppError('CONSENT_REQUIRED', 400);
+      const consentId = input.consentId ?? null;
+      const referral = { personId: input.personId, receiverOrganisationId: receiverId, consentId };
+      checkSendable(now, referral, found.consent, found.accepting);
+
       const state: ReferralState = input.draft ? 'draft' : 'sent';
-      await checkSendable(tx, now, {
-        personId: person.id,
-        serviceId: service.id,
-        receiverOrganisationId: receiver.id,
-        consentId: input.consentId ?? null,
-      });
       const id = randomUUID();
       const code = input.pseudonymous ? newArrivalCode() : undefined;
-      await repo.insertReferral(tx, {
-        id,
-        personId: person.id,
-        needId: input.needId ?? null,
-        serviceId: service.id,
-        senderOrganisationId: actor.organisationId,
-        receiverOrganisationId: receiver.id,
-        consentId: input.consentId ?? null,
-        pseudonymous: input.pseudonymous,
-        state,
-        disclosureIndex: code ? deps.keyring.blindIndex('disclosure-code', code) : null,
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-        sentAt: state === 'sent' ? now : null,
-      });
-      await repo.insertEvent(tx, {
-        id: randomUUID(),
-        referralId: id,
-        at: now,
-        actorUserId: actor.userId,
-        actorOrganisationId: actor.organisationId,
-        fromState: null,
-        toState: state,
-      });
-      if (state === 'sent') await markNeedReferred(tx, input.needId ?? null, now);
-      await audit(tx, deps, actor, 'referral.created', id, ctx);
-      if (state === 'sent') await notifyOrganisation(tx, deps, receiver.id, 'referral_received', id);
+      const sent = state === 'sent';
+      const emails = sent ? found.handlers : [];
+      const auditRow = nextAuditRow(auditEntry(deps, actor, 'referral.created', id, ctx), found.auditHead);
+      await writeTogether(tx, [
+        repo.referralInsert(tx, {
+          ...referral,
+          id,
+          needId: input.needId ?? null,
+          serviceId,
+          senderOrganisationId: actor.organisationId,
+          pseudonymous: input.pseudonymous,
+          state,
+          disclosureIndex: code ? deps.keyring.blindIndex('disclosure-code', code) : null,
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+          sentAt: sent ? now : null,
+        }),
+        repo.eventInsert(tx, {
+          id: randomUUID(),
+          referralId: id,
+          at: now,
+          actorUserId: actor.userId,
+          actorOrganisationId: actor.organisationId,
+          fromState: null,
+          toState: state,
+        }),
+        sent && input.needId ? needReferred(tx, input.needId, now) : undefined,
+        emails.length
+          ? emailsInsert(
+              tx,
+              now,
+              emails.map((to) => receivedEmail(deps, to, id)),
+            )
+          : undefined,
+        auditRowInsert(tx, auditRow),
+      ]);
       return { id, state, ...(code ? { disclosureCode: formatArrivalCode(code) } : {}) };
     }),
   );
@@ -351,14 +373,18 @@ export async function changeReferralStatus(
       if (!(side === 'receiver' && input.status === 'received' && referral.state === 'received')) {
         const refusal = checkTransition(referral.state, input.status, side, input.reason);
         if (refusal) throw new AppError(refusal, TRANSITION_STATUS[refusal]);
-        if (input.status === 'sent') await checkSendable(tx, deps.clock.now(), referral);
+        if (input.status === 'sent') {
+          const consent = referral.consentId ? await findConsent(tx, referral.consentId) : undefined;
+          const capacity = await repo.findCapacity(tx, referral.serviceId);
+          checkSendable(deps.clock.now(), referral, consent, capacity?.accepting);
+        }
         opened.referral = await recordMove(tx, deps, referral, person, input.status, {
           actor,
           reason: input.reason,
         });
         await audit(tx, deps, actor, `referral.${input.status}`, id, ctx);
         if (input.status === 'sent') {
-          await markNeedReferred(tx, referral.needId, deps.clock.now());
+          if (referral.needId) await needReferred(tx, referral.needId, deps.clock.now());
           await notifyOrganisation(tx, deps, referral.receiverOrganisationId, 'referral_received', id);
         } else if (input.status !== 'received') {
           // The receiver hears of the sender's move only if it may see the referral (never of a cancelled draft,

@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { createStaff, logInAs, type StaffSession, type TestStaff } from '../../../test/staff.ts';
 import { queryRows } from '../../db/rows.ts';
 import { organisations } from '../accounts/index.ts';
+import { verifyAuditLog } from '../audit/index.ts';
 import { importHsds } from '../directory/index.ts';
 import { runReferralChecks } from './index.ts';
 
@@ -726,6 +727,55 @@ describe('closed-loop referrals between organisations', () => {
     });
     expect(body).toContain('https://city.example/staff/referrals/x');
     expect(catalogue('email.referral_escalated.body', { link: 'l', days: 3 })).toContain('3 days');
+  });
+
+  it('keeps one unforked audit chain, and loses nothing, when referrals, erasures and reads run at once', async () => {
+    const cases: { person: { id: string; legalNeedId: string }; consent: { id: string } }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const person = await newPerson();
+      cases.push({ person, consent: await newConsent(person.id) });
+    }
+    const erased = new Set(cases.slice(0, 2).map((c) => c.person.id));
+    const before = await counts();
+    // On PostgreSQL these run on several connections at once: each referral locks its person, then the chain.
+    const refer = ({ person, consent }: (typeof cases)[number]) =>
+      post(helpdesk, '/api/v1/referrals', {
+        personId: person.id,
+        serviceId: SERVICE,
+        consentId: consent.id,
+        pseudonymous: false,
+        needId: person.legalNeedId,
+      });
+    const [referred, erasures, reads] = await Promise.all([
+      Promise.all(cases.map(refer)),
+      Promise.all(
+        [...erased].map((id) =>
+          t.app.inject({ method: 'DELETE', url: `/api/v1/people/${id}`, headers: helpdesk.headers(true) }),
+        ),
+      ),
+      // Another organisation probing the people: refused, and each refusal is an audit row too.
+      Promise.all(cases.map(({ person }) => get(other, `/api/v1/people/${person.id}`))),
+    ]);
+    for (const res of erasures) expect(res.statusCode, res.body).toBeLessThan(300);
+    for (const res of reads) expect(res.statusCode, res.body).toBe(404);
+    // An erased person's referral was either made first (and erased with them) or finds no person: never a 500.
+    cases.forEach(({ person }, i) => {
+      const res = referred[i];
+      if (erased.has(person.id)) expect([201, 404], res?.body).toContain(res?.statusCode);
+      else expect(res?.statusCode, res?.body).toBe(201);
+    });
+    const made = referred.filter((r) => r.statusCode === 201).length;
+    const after = await counts();
+    expect(after.referrals - before.referrals).toBe(cases.length - erased.size);
+    expect(after.events - before.events).toBe(cases.length - erased.size);
+    // The NGO's caseworker and admin are emailed of every referral made, erased or not (a link, nothing more).
+    expect(after.outbox - before.outbox).toBe(2 * made);
+    expect(await verifyAuditLog(t.database.db)).toMatchObject({ intact: true });
+    const [row] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from audit_log where action = 'referral.created' and seq > ${before.audit}`,
+    );
+    expect(row?.n).toBe(made);
   });
 });
 
