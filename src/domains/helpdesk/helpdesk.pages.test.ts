@@ -336,6 +336,21 @@ describe('helpdesk pages', () => {
     expect((await get(s, `/staff/people/${id}?lang=en`)).statusCode).toBe(404);
   });
 
+  it('lists the erasures people asked for on My data, naming no one, until the city erases them', async () => {
+    const { id, code } = await intake({ displayName: 'Asks To Go' });
+    const asked = await t.app.inject({ method: 'POST', url: '/api/v1/my-data/erasure', payload: { code } });
+    expect(asked.statusCode, asked.body).toBe(202);
+    const link = `href="/staff/people/${id}/erase?lang=en"`;
+    const list = await get(s, '/staff/people?lang=en');
+    expect(list.body).toContain('Asked to be erased');
+    expect(list.body).toContain(link);
+    expect(list.body).not.toContain('Asks To Go');
+    // Another organisation's staff do not see it.
+    expect((await get(other, '/staff/people?lang=en')).body).not.toContain(id);
+    expect((await post(s, `/staff/people/${id}/erase?lang=en`, {})).statusCode).toBe(303);
+    expect((await get(s, '/staff/people?lang=en')).body).not.toContain(link);
+  });
+
   it('links the helpdesk pages from the staff home for the roles that may use them', async () => {
     const home = await get(s, '/staff/?lang=en');
     expect(home.body).toContain('href="/staff/people/new?lang=en"');

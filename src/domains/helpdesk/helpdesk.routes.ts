@@ -31,6 +31,7 @@ import {
   NOTE_MAX_CHARS,
   type PeopleDeps,
   parseArrivalCode,
+  pendingErasureRequests,
   readPeople,
   readPerson,
   recordVisit,
@@ -63,6 +64,7 @@ import {
   IntakePage,
   type IntakeValues,
   type LookupValues,
+  type PendingErasure,
   PersonSlipPage,
 } from './intake.pages.tsx';
 import {
@@ -274,7 +276,13 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
     const findPage = (
       request: FastifyRequest,
       reply: FastifyReply,
-      props: { values?: LookupValues; found?: FoundPerson[]; problems?: FormProblem[]; erased?: boolean },
+      props: {
+        values?: LookupValues;
+        found?: FoundPerson[];
+        problems?: FormProblem[];
+        erased?: boolean;
+        erasures?: PendingErasure[];
+      },
       status = 200,
     ) =>
       send(
@@ -294,7 +302,14 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
         config: { policy: readPeople },
         schema: { ...hidden, querystring: ZLang.extend({ erased: z.literal('1').optional() }) },
       },
-      async (request, reply) => findPage(request, reply, { erased: request.query.erased === '1' }),
+      async (request, reply) => {
+        const actor = actorOf(request);
+        // The erasure requests wait for those who may erase (managePeople).
+        const erasures = managePeople.roles?.includes(actor.role)
+          ? await pendingErasureRequests(deps, actor)
+          : [];
+        return findPage(request, reply, { erased: request.query.erased === '1', erasures });
+      },
     );
 
     app.post(

@@ -302,6 +302,13 @@ export interface FoundPerson {
   lastContactAt?: string | undefined;
 }
 
+/** An erasure request waiting for the city (dates only: the list names no one). */
+export interface PendingErasure {
+  personId: string;
+  requestedAt: Date;
+  dueAt: Date;
+}
+
 export interface LookupValues {
   phone: string;
   email: string;
@@ -316,6 +323,7 @@ export function FindPage({
   found,
   problems = [],
   erased,
+  erasures = [],
 }: {
   ctx: PageContext;
   actor: StaffActor;
@@ -323,6 +331,8 @@ export function FindPage({
   found?: FoundPerson[];
   problems?: FormProblem[];
   erased?: boolean;
+  /** Shown to those who may erase people. */
+  erasures?: PendingErasure[];
 }) {
   const { t } = ctx;
   return (
@@ -384,6 +394,24 @@ export function FindPage({
               ))}
             </ul>
           )}
+        </section>
+      ) : null}
+      {erasures.length > 0 ? (
+        <section aria-labelledby="erasures-title">
+          <h2 id="erasures-title">{t('staff.find.erasures.title')}</h2>
+          <p>{t('staff.find.erasures.intro')}</p>
+          <ul class="links">
+            {erasures.map((e) => (
+              <li key={e.personId}>
+                {t('staff.find.erasures.item', {
+                  requested: formatDate(ctx, e.requestedAt.toISOString()),
+                  due: formatDate(ctx, e.dueAt.toISOString()),
+                })}{' '}
+                ·{' '}
+                <a href={href(ctx, `/staff/people/${e.personId}/erase`)}>{t('staff.find.erasures.review')}</a>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
     </StaffLayout>

@@ -48,6 +48,7 @@ export {
   messageLocale,
   type PeopleDeps,
   type PersonAccess,
+  pendingErasureRequests,
   personView,
   privateMessageOpener,
   queuePersonEmail,

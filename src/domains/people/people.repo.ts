@@ -134,6 +134,21 @@ export async function findErasureRequest(db: Executor, personId: string) {
   return row;
 }
 
+/** The erasure requests of an organisation's people still waiting for the city, soonest due first. */
+export async function listErasureRequests(db: Executor, organisationId: string, limit: number) {
+  return db
+    .select({
+      personId: erasureRequests.personId,
+      requestedAt: erasureRequests.requestedAt,
+      dueAt: erasureRequests.dueAt,
+    })
+    .from(erasureRequests)
+    .innerJoin(people, eq(people.id, erasureRequests.personId))
+    .where(eq(people.organisationId, organisationId))
+    .orderBy(asc(erasureRequests.dueAt), asc(erasureRequests.personId))
+    .limit(limit);
+}
+
 export async function insertErasureRequest(
   db: Executor,
   row: typeof erasureRequests.$inferInsert,

@@ -603,6 +603,18 @@ export async function requestErasure(
   return dueAt;
 }
 
+/**
+ * The erasure requests of the caller's organisation's people that wait for the city to confirm them (by erasing
+ * now on the person's erase page); each is carried out anyway when due. Dates and random ids only: nothing a
+ * person told us.
+ */
+export async function pendingErasureRequests(
+  deps: { db: Db },
+  actor: StaffActor,
+): Promise<{ personId: string; requestedAt: Date; dueAt: Date }[]> {
+  return repo.listErasureRequests(deps.db, actor.organisationId, 200);
+}
+
 export interface RetentionReport {
   /** People erased because their erasure request (/{lang}/my-data) came due. */
   erasedOnRequest: number;
