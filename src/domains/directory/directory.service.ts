@@ -51,15 +51,30 @@ export interface ImportSummary {
   services: number;
 }
 
+/** Text enough to tell a language apart (franc reads trigrams; more text costs time, not accuracy). */
+const DETECTION_CHARS = 400;
+
 function setContentLanguages(flat: FlatRows, options: ImportOptions): void {
+  // Many rows repeat a text (an organization's name on each of its places, a shared description): detect once.
+  const detected = new Map<string, string>();
   for (const [table, rows] of flat.tables) {
     if (!TEXT_TABLES.has(table)) continue;
     for (const row of rows.values()) {
+      if (options.lang) {
+        row.content_lang = options.lang;
+        continue;
+      }
       const text = ['name', 'alternate_name', 'description']
         .map((f) => row[f])
-        .filter((v) => typeof v === 'string');
-      row.content_lang =
-        options.lang ?? detectLanguage(text.join('. '), options.locales) ?? options.defaultLocale;
+        .filter((v) => typeof v === 'string')
+        .join('. ')
+        .slice(0, DETECTION_CHARS);
+      let lang = detected.get(text);
+      if (lang === undefined) {
+        lang = detectLanguage(text, options.locales) ?? options.defaultLocale;
+        detected.set(text, lang);
+      }
+      row.content_lang = lang;
     }
   }
 }
