@@ -41,6 +41,7 @@ import { requestLocale, wantsHtml } from './http/locale.ts';
 import { observabilityRoutes } from './http/observability.ts';
 import { openApiRoutes, registerOpenApi } from './http/openapi.tsx';
 import { enforcePolicies, publicAccess } from './http/policy.ts';
+import { GroupedRateLimitStore } from './http/rate-limit-store.ts';
 import type { Catalogues } from './i18n/index.ts';
 import { createPdfRenderer, type PdfRenderer } from './pdf/index.ts';
 import {
@@ -199,6 +200,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(rateLimit, {
     global: true,
+    // Routes of one `groupId` share a counter (code guesses across every route that takes a code).
+    store: GroupedRateLimitStore,
     max: deps.rateLimitPerMinute ?? 300,
     timeWindow: '1 minute',
     // The rate-limit plugin's own 429 body is replaced by our error handler's.

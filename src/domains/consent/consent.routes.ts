@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZErrorBody } from '../../http/errors.ts';
 import { actorOf } from '../../http/policy.ts';
+import { codeGuessRateLimit } from '../../http/rate-limit-store.ts';
 import { type PeopleDeps, SHAREABLE_FIELDS } from '../people/index.ts';
 import { MY_DATA_RATE_LIMIT_PER_MINUTE, manageConsents, myDataAccess } from './consent.policy.ts';
 import { CONSENT_PURPOSES } from './consent.schema.ts';
@@ -71,10 +72,7 @@ export function consentRoutes(
   deps: PeopleDeps,
   options: { codeRateLimitPerMinute?: number | undefined } = {},
 ): FastifyPluginAsyncZod {
-  const rateLimit = {
-    max: options.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE,
-    timeWindow: '1 minute',
-  };
+  const rateLimit = codeGuessRateLimit(options.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE);
   return async (app) => {
     app.post(
       '/api/v1/people/:id/consents',

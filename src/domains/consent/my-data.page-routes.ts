@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { classifyError, notFound } from '../../http/errors.ts';
+import { codeGuessRateLimit } from '../../http/rate-limit-store.ts';
 import type { Ui } from '../../ui/index.ts';
 import { formatArrivalCode, type PeopleDeps, parseArrivalCode } from '../people/index.ts';
 import { MY_DATA_RATE_LIMIT_PER_MINUTE, myDataAccess } from './consent.policy.ts';
@@ -30,10 +31,7 @@ const ZRevokeForm = z.strictObject({ code: ZCode, consentId: z.uuid() });
  */
 export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
   const { ui } = deps;
-  const rateLimit = {
-    max: deps.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE,
-    timeWindow: '1 minute',
-  };
+  const rateLimit = codeGuessRateLimit(deps.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE);
   const page = (
     reply: FastifyReply,
     locale: string,

@@ -266,3 +266,36 @@ describe('guessing codes on /{lang}/my-data', () => {
     expect(textOf(last)).toContain('Too many tries');
   });
 });
+
+describe('guessing codes across routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ codeRateLimitPerMinute: 4 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts every route that takes a code against one limit per source', async () => {
+    const guess = () => formatArrivalCode(newArrivalCode());
+    const page = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/en/my-data',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `code=${guess()}`,
+      });
+    const revoke = () =>
+      t.app.inject({ method: 'POST', url: '/api/v1/my-data/revoke', payload: { receiptCode: guess() } });
+    const erase = () =>
+      t.app.inject({ method: 'POST', url: '/api/v1/my-data/erasure', payload: { code: guess() } });
+    const statuses: number[] = [];
+    for (const attempt of [page, revoke, erase, page, revoke, erase, page])
+      statuses.push((await attempt()).statusCode);
+    // Four guesses in all, whichever route they were made on; then every code route says wait.
+    expect(statuses.slice(0, 4)).not.toContain(429);
+    expect(statuses.slice(4)).toEqual([429, 429, 429]);
+    // Routes that take no code keep their own (global) limit.
+    expect((await t.app.inject({ url: '/en/my-data' })).statusCode).toBe(200);
+  });
+});

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/driver.ts';
 import { AppError } from '../../http/errors.ts';
 import { requestLocale } from '../../http/locale.ts';
 import { actorOf } from '../../http/policy.ts';
+import { codeGuessRateLimit } from '../../http/rate-limit-store.ts';
 import type { Ui } from '../../ui/index.ts';
 import { staffHref } from '../accounts/index.ts';
 import { consentState, listConsentsOfPerson } from '../consent/index.ts';
@@ -264,10 +265,7 @@ export function referralPageRoutes(deps: ReferralPagesDeps): FastifyPluginAsyncZ
       {
         config: {
           policy: moveReferrals,
-          rateLimit: {
-            max: deps.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE,
-            timeWindow: '1 minute',
-          },
+          rateLimit: codeGuessRateLimit(deps.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE),
         },
         schema: {
           ...hidden,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZErrorBody } from '../../http/errors.ts';
 import { actorOf } from '../../http/policy.ts';
+import { codeGuessRateLimit } from '../../http/rate-limit-store.ts';
 import { readCapacity, setCapacity } from './capacity.service.ts';
 import { listReferrals, summariseReferrals } from './referrals.lists.ts';
 import {
@@ -146,10 +147,7 @@ export function referralRoutes(
       {
         config: {
           policy: moveReferrals,
-          rateLimit: {
-            max: options.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE,
-            timeWindow: '1 minute',
-          },
+          rateLimit: codeGuessRateLimit(options.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE),
         },
         schema: {
           tags,
