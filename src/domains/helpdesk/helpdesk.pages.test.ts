@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { createStaff, logInAs, type StaffSession, type TestStaff } from '../../../test/staff.ts';
+import { queryRows } from '../../db/rows.ts';
 import { organisations } from '../accounts/index.ts';
 import { hsdsLocation } from '../directory/index.ts';
 
@@ -135,6 +136,28 @@ describe('helpdesk pages', () => {
     expect(logs).not.toContain(code.replaceAll('-', ''));
     expect(logs).not.toContain('Amal Marker');
     expect(logs).not.toContain('600 111 222');
+  });
+
+  it('records one person when the same form is sent twice (a double tap), showing the same slip', async () => {
+    const form = await get(s, '/staff/people/new?lang=en');
+    const formToken = /name="formToken" value="([0-9a-f-]{36})"/.exec(form.body)?.[1];
+    expect(formToken).toBeDefined();
+    const [before] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from people`,
+    );
+    const fields = { displayName: 'Tapped Twice', needs: 'food', formToken: formToken ?? '' };
+    const [first, second] = await Promise.all([
+      post(s, '/staff/people/new?lang=en', fields),
+      post(s, '/staff/people/new?lang=en', fields),
+    ]);
+    expect(first?.statusCode).toBe(201);
+    expect(second?.statusCode).toBe(201);
+    expect(CODE.exec(second?.body ?? '')?.[1]).toBe(CODE.exec(first?.body ?? '')?.[1]);
+    const [after] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from people`);
+    expect((after?.n ?? 0) - (before?.n ?? 0)).toBe(1);
+    // A new form is a new visit.
+    expect((await intake({ displayName: 'Tapped Twice' })).code).not.toBe(CODE.exec(first?.body ?? '')?.[1]);
   });
 
   it('refuses bad input on the form with a translated message, keeping what was typed', async () => {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
 import { requestLocale } from '../../http/locale.ts';
+import { OncePerKey } from '../../http/once.ts';
 import { actorOf } from '../../http/policy.ts';
 import type { Ui } from '../../ui/index.ts';
 import { listOrganisations, staffHref } from '../accounts/index.ts';
@@ -118,6 +120,7 @@ const ZIntakeForm = z.strictObject({
   phone: text(100),
   email: text(400),
   slipLang: text(10),
+  formToken: z.uuid().optional(),
 });
 
 const ZConsentForm = z.strictObject({
@@ -200,7 +203,13 @@ function editInput(values: IntakeValues): Record<string, unknown> {
 }
 
 /** The helpdesk's staff pages under `/staff/people` (server-rendered, no JavaScript needed). */
+/** How long a submitted intake form is remembered, so that submitting it again shows the same slip. */
+const INTAKE_REPEAT_MS = 10 * 60_000;
+
 export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
+  // A double tap on "Record" sends the form twice: the second gets the first one's person and slip (the
+  // Arrival code is held in memory for those minutes, as it was for the first answer, never stored).
+  const intakes = new OncePerKey<{ id: string; code: string }>(deps.clock, INTAKE_REPEAT_MS);
   const { ui } = deps;
   return async (app) => {
     // What a person told us: never from a shared cache or the back button of a shared tablet.
@@ -385,6 +394,7 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
           phone: b.phone,
           email: b.email,
           slipLang: slipLanguage(request, b.slipLang),
+          formToken: b.formToken ?? randomUUID(),
         };
         const sites = await sitesOfOrganisation(deps.db, actor.organisationId);
         const problems: FormProblem[] = [];
@@ -405,7 +415,10 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
           problems.push({ field: 'siteId', key: 'staff.invalid.siteId' });
         if (!parsed.success || problems.length > 0)
           return send(reply, IntakePage({ ctx, actor, sites, values, problems }), 400);
-        const created = await createPerson(deps, actor, parsed.data, ctxOf(request));
+        const data = parsed.data;
+        const created = await intakes.once(`${actor.userId}:${b.formToken ?? randomUUID()}`, () =>
+          createPerson(deps, actor, data, ctxOf(request)),
+        );
         return send(
           reply,
           PersonSlipPage({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../http/policy.ts';
 import type { PageContext } from '../../ui/index.ts';
 import { Csrf, StaffLayout } from '../accounts/index.ts';
@@ -32,6 +33,8 @@ export interface IntakeValues {
   phone: string;
   email: string;
   slipLang: string;
+  /** Random, one per intake form: a second submit of the same form (a double tap) records no second person. */
+  formToken: string;
 }
 
 export const emptyIntake = (slipLang: string): IntakeValues => ({
@@ -45,6 +48,7 @@ export const emptyIntake = (slipLang: string): IntakeValues => ({
   phone: '',
   email: '',
   slipLang,
+  formToken: randomUUID(),
 });
 
 /** A text input with its label, hint and problem. */
@@ -142,6 +146,7 @@ export function IntakePage({
       <Problems ctx={ctx} problems={problems} />
       <form method="post" action={href(ctx, '/staff/people/new')} class="stack intake" novalidate>
         <Csrf actor={actor} />
+        <input type="hidden" name="formToken" value={values.formToken} />
         <SiteSelect ctx={ctx} sites={sites} value={values.siteId} problems={problems} />
         <Choices
           legend={t('staff.intake.needs')}
