@@ -57,3 +57,11 @@ export class GroupedRateLimitStore implements FastifyRateLimitStore {
 export function codeGuessRateLimit(maxPerMinute: number) {
   return { max: maxPerMinute, timeWindow: '1 minute', groupId: 'code-guess' } as const;
 }
+
+/**
+ * The rate limit of the routes where a password or an invitation token is tried: the JSON API's and the staff
+ * pages' route of one `kind` share one counter per source, so both doors together allow `maxPerMinute`.
+ */
+export function passwordGuessRateLimit(maxPerMinute: number, kind: 'login' | 'invitation') {
+  return { max: maxPerMinute, timeWindow: '1 minute', groupId: `${kind}-guess` } as const;
+}

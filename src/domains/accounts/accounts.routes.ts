@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZErrorBody } from '../../http/errors.ts';
 import { actorOf, type StaffActor } from '../../http/policy.ts';
+import { passwordGuessRateLimit } from '../../http/rate-limit-store.ts';
 import {
   acceptInvitationPolicy,
   createOrganisations,
@@ -97,7 +98,7 @@ export function accountsRoutes(deps: AccountsRouteDeps): FastifyPluginAsyncZod {
       {
         config: {
           policy: logInPolicy,
-          rateLimit: { max: deps.loginRateLimitPerMinute ?? 30, timeWindow: '1 minute' },
+          rateLimit: passwordGuessRateLimit(deps.loginRateLimitPerMinute ?? 30, 'login'),
         },
         schema: {
           tags: ['staff'],
@@ -302,7 +303,7 @@ export function accountsRoutes(deps: AccountsRouteDeps): FastifyPluginAsyncZod {
       {
         config: {
           policy: acceptInvitationPolicy,
-          rateLimit: { max: deps.loginRateLimitPerMinute ?? 30, timeWindow: '1 minute' },
+          rateLimit: passwordGuessRateLimit(deps.loginRateLimitPerMinute ?? 30, 'invitation'),
         },
         schema: {
           tags: ['staff'],

@@ -317,4 +317,29 @@ describe('login rate limit per source', () => {
       await t.close();
     }
   });
+
+  it('counts the API and the staff login page together', async () => {
+    const t = await buildTestApp({ loginRateLimitPerMinute: 3 });
+    try {
+      const api = (i: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: `user${i}@nowhere.example`, password: 'not the password 1' },
+        });
+      const page = (i: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/staff/login',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `email=user${i}%40nowhere.example&password=not+the+password+1`,
+        });
+      const statuses = [(await api(0)).statusCode, (await page(1)).statusCode, (await api(2)).statusCode];
+      expect(statuses).not.toContain(429);
+      expect((await page(3)).statusCode).toBe(429);
+      expect((await api(4)).statusCode).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
 });

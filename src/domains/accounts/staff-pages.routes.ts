@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
 import { requestLocale } from '../../http/locale.ts';
 import { actorOf, publicAccess } from '../../http/policy.ts';
+import { passwordGuessRateLimit } from '../../http/rate-limit-store.ts';
 import type { Ui } from '../../ui/index.ts';
 import {
   AcceptInvitationPage,
@@ -97,7 +98,7 @@ export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPl
       {
         config: {
           policy: logInPolicy,
-          rateLimit: { max: deps.loginRateLimitPerMinute ?? 30, timeWindow: '1 minute' },
+          rateLimit: passwordGuessRateLimit(deps.loginRateLimitPerMinute ?? 30, 'login'),
         },
         schema: {
           ...hidden,
@@ -292,7 +293,7 @@ export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPl
       {
         config: {
           policy: acceptInvitationPolicy,
-          rateLimit: { max: deps.loginRateLimitPerMinute ?? 30, timeWindow: '1 minute' },
+          rateLimit: passwordGuessRateLimit(deps.loginRateLimitPerMinute ?? 30, 'invitation'),
         },
         schema: {
           ...hidden,
