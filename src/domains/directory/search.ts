@@ -74,11 +74,13 @@ function tsExpression(corrections: Correction[], join: '&' | '|'): string {
       const last = i === corrections.length - 1;
       const forms = new Set([c.input]);
       if (!c.known && c.fix) forms.add(c.fix);
-      // The last word may be half typed: match it as a prefix.
-      const terms = [...forms].map((f) => (last && f.length >= 3 ? `${f}:*` : f));
-      // Ukrainian has no stemmer in PostgreSQL: an inflected Cyrillic word also matches by its stem, its
-      // ending cut (юридичної → юридичн:*, which finds юридична).
-      if (/^\p{Script=Cyrillic}{6,}$/u.test(c.input)) terms.push(`${c.input.slice(0, -2)}:*`);
+      // The last word may be half typed: match it as a prefix, unless the directory has it as a whole word (then
+      // it was typed in full, and a prefix would also match every longer word that starts with its stem).
+      const terms = [...forms].map((f) => (last && !c.known && f.length >= 3 ? `${f}:*` : f));
+      // Ukrainian has no stemmer in PostgreSQL: an inflected Cyrillic word the directory does not have as typed
+      // also matches by its stem, its ending cut (юридичної → юридичн:*, which finds юридична). A word it has
+      // is searched as it is: the cut stem of a common word matches a large part of a big directory.
+      if (!c.known && /^\p{Script=Cyrillic}{6,}$/u.test(c.input)) terms.push(`${c.input.slice(0, -2)}:*`);
       return terms.length > 1 ? `(${terms.join(' | ')})` : (terms[0] ?? '');
     })
     .filter(Boolean)
@@ -230,25 +232,31 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
             limit ${limit} offset ${from}`,
       );
     }
-    // Name similarity (a trigram comparison) costs several times the text rank, so it is computed only for the best
-    // candidates by text rank (and language); a name like the query matches it with weights A and C, so ranks high.
-    // Common words match a quarter of a large directory; counting the matches stays exact.
+    // Every match gets the cheap rank (ts_rank, term frequency and weights: ~0.5 µs a document); only the best
+    // candidates by it get the costly ones — cover density (ts_rank_cd, ~6× ts_rank) and name similarity (a
+    // trigram comparison) — and are ordered by those. Common words match a quarter of a large directory, so what
+    // is computed for every match decides the latency; counting the matches stays exact. Only ids, languages and
+    // the cheap rank are kept for every match (small enough to stay in memory).
     const candidates = Math.max(CANDIDATES, from + limit);
     return queryRows<{ id: string; total: number }>(
       db,
       sql`with matches as materialized (
-            select d.service_id as id, d.name_norm,
-                   ts_rank_cd(d.document, (${tsquery}), 1)
-                   + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end as text_score
+            select d.service_id as id, d.lang, ts_rank(d.document, (${tsquery}), 1) as cheap_score
               from directory_search_doc d
              where d.document @@ (${tsquery}) ${filters}),
           candidates as (
-            select m.id, m.name_norm, m.text_score from matches m
-             order by m.text_score desc, m.id limit ${candidates}),
+            select m.id, m.lang from matches m
+             order by m.cheap_score + case when m.lang = ${f.locale ?? ''} then 0.01 else 0 end desc, m.id
+             limit ${candidates}),
           hits as (
-            select c.id, max(c.text_score + 0.3 * similarity(c.name_norm, ${normalized})) as score
-              from candidates c group by c.id)
-          select h.id, (select count(distinct m.id) from matches m)::int as total from hits h
+            select c.id,
+                   max(ts_rank_cd(d.document, (${tsquery}), 1)
+                       + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
+                       + 0.3 * similarity(d.name_norm, ${normalized})) as score
+              from candidates c join directory_search_doc d on d.service_id = c.id and d.lang = c.lang
+             group by c.id)
+          -- count(distinct …) sorts; a DISTINCT subquery hashes, several times faster on tens of thousands of ids.
+          select h.id, (select count(*) from (select distinct m.id from matches m) u)::int as total from hits h
           order by h.score desc, h.id
           limit ${limit} offset ${from}`,
     );
