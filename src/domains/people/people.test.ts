@@ -75,7 +75,9 @@ describe('people, consent and the person’s own page', () => {
     for (const plain of [
       MARKER,
       'Zorblatt',
-      '600',
+      // The phone as typed and normalised (not a short run of digits: random ids and ciphertexts hold those).
+      '600 12 34 56',
+      '600123456',
       'zorblatt@example.org',
       '"ar"',
       code,
