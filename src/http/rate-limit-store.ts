@@ -7,8 +7,7 @@ const CAPACITY = 5000;
  * The rate-limit store of the app: a fixed window per key, like @fastify/rate-limit's own LocalStore, except that
  * routes naming the same `groupId` in their `rateLimit` config share one counter per source. The plugin gives
  * every route with its own config a store of its own (`child`), so without this a source could make `max`
- * guesses on each route of a group: 10 codes a minute on the my-data page, 10 more on its API, 10 on each
- * disclosure route.
+ * guesses on each route of a group: 10 codes a minute on the my-data page and 10 more on each of its API routes.
  */
 export class GroupedRateLimitStore implements FastifyRateLimitStore {
   private readonly windows = new Map<string, { current: number; startMs: number }>();
@@ -51,11 +50,14 @@ export class GroupedRateLimitStore implements FastifyRateLimitStore {
 }
 
 /**
- * The rate limit of every route that takes a code a person holds (Arrival code, receipt code, one-time
- * disclosure code): one counter per source across all of them, so guessing is as slow as on any one route.
+ * The rate limit of the routes that take a code a person holds, one counter per source for each kind of door:
+ * `my-data` (the person's own page and its JSON API: look up, revoke, erase — anonymous, the guessing surface)
+ * and `disclosure` (the receiving staff entering a person's one-time code, on the page or the API). Guessing is
+ * as slow on all the routes of a kind as on any one of them; staff entering codes at an NGO are not slowed by
+ * someone guessing on the public page from the same address.
  */
-export function codeGuessRateLimit(maxPerMinute: number) {
-  return { max: maxPerMinute, timeWindow: '1 minute', groupId: 'code-guess' } as const;
+export function codeGuessRateLimit(maxPerMinute: number, kind: 'my-data' | 'disclosure') {
+  return { max: maxPerMinute, timeWindow: '1 minute', groupId: `${kind}-code-guess` } as const;
 }
 
 /**

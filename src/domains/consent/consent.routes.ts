@@ -72,7 +72,10 @@ export function consentRoutes(
   deps: PeopleDeps,
   options: { codeRateLimitPerMinute?: number | undefined } = {},
 ): FastifyPluginAsyncZod {
-  const rateLimit = codeGuessRateLimit(options.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE);
+  const rateLimit = codeGuessRateLimit(
+    options.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE,
+    'my-data',
+  );
   return async (app) => {
     app.post(
       '/api/v1/people/:id/consents',

@@ -31,7 +31,10 @@ const ZRevokeForm = z.strictObject({ code: ZCode, consentId: z.uuid() });
  */
 export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
   const { ui } = deps;
-  const rateLimit = codeGuessRateLimit(deps.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE);
+  const rateLimit = codeGuessRateLimit(
+    deps.codeRateLimitPerMinute ?? MY_DATA_RATE_LIMIT_PER_MINUTE,
+    'my-data',
+  );
   const page = (
     reply: FastifyReply,
     locale: string,

@@ -265,7 +265,10 @@ export function referralPageRoutes(deps: ReferralPagesDeps): FastifyPluginAsyncZ
       {
         config: {
           policy: moveReferrals,
-          rateLimit: codeGuessRateLimit(deps.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE),
+          rateLimit: codeGuessRateLimit(
+            deps.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE,
+            'disclosure',
+          ),
         },
         schema: {
           ...hidden,

@@ -147,7 +147,10 @@ export function referralRoutes(
       {
         config: {
           policy: moveReferrals,
-          rateLimit: codeGuessRateLimit(options.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE),
+          rateLimit: codeGuessRateLimit(
+            options.codeRateLimitPerMinute ?? DISCLOSURE_RATE_LIMIT_PER_MINUTE,
+            'disclosure',
+          ),
         },
         schema: {
           tags,
