@@ -155,81 +155,135 @@ export function IntakePage({
           options={needOptions(ctx)}
           checked={values.needs}
         />
-        <Choices
-          legend={t('staff.intake.urgent')}
-          hint={t('staff.intake.urgentHint')}
-          name="urgency"
-          idPrefix="urgency"
-          options={URGENCY_FLAGS.map((f) => ({ value: f, label: t(`staff.urgency.${f}`) }))}
-          checked={values.urgency}
-        />
-        <Choices
-          legend={t('staff.intake.languages')}
-          name="languages"
-          idPrefix="lang"
-          options={COMMON_LANGUAGES.map((code) => ({
-            value: code,
-            label: (
-              <>
-                {languageName(ctx, code)}
-                {code !== ctx.locale ? (
-                  <span class="endonym" lang={code}>
-                    {' '}
-                    {endonym(code)}
-                  </span>
-                ) : null}
-              </>
-            ),
-          }))}
-          checked={values.languages}
-        />
-        <TextField
-          ctx={ctx}
-          id="otherLanguages"
-          label={t('staff.intake.otherLanguages')}
-          hint={t('staff.intake.otherLanguagesHint')}
-          value={values.otherLanguages}
-          problems={problems}
-        />
-        <div class="field">
-          <Choice
-            id="interpreterNeeded"
-            name="interpreterNeeded"
-            label={t('staff.intake.interpreter')}
-            checked={values.interpreterNeeded}
-          />
-        </div>
-        <TextField
-          ctx={ctx}
-          id="displayName"
-          label={t('staff.intake.name')}
-          hint={t('staff.intake.nameHint')}
-          value={values.displayName}
-          problems={problems}
-        />
-        <TextField
-          ctx={ctx}
-          id="phone"
-          type="tel"
-          inputmode="tel"
-          label={t('staff.intake.phone')}
-          hint={t('staff.intake.contactHint')}
-          value={values.phone}
-          problems={problems}
-        />
-        <TextField
-          ctx={ctx}
-          id="email"
-          type="email"
-          inputmode="email"
-          label={t('staff.intake.email')}
-          value={values.email}
-          problems={problems}
-        />
+        <UrgencyChoices ctx={ctx} checked={values.urgency} withHint />
+        <LanguageFields ctx={ctx} values={values} problems={problems} />
+        <ContactFields ctx={ctx} values={values} problems={problems} withHints />
         <SlipLanguage ctx={ctx} value={values.slipLang} />
         <button type="submit">{t('staff.intake.submit')}</button>
       </form>
     </StaffLayout>
+  );
+}
+
+/** Urgency flags: big checkboxes, the hint on intake. */
+function UrgencyChoices({
+  ctx,
+  checked,
+  withHint,
+}: {
+  ctx: PageContext;
+  checked: string[];
+  withHint?: boolean;
+}) {
+  const { t } = ctx;
+  return (
+    <Choices
+      legend={t('staff.intake.urgent')}
+      {...(withHint ? { hint: t('staff.intake.urgentHint') } : {})}
+      name="urgency"
+      idPrefix="urgency"
+      options={URGENCY_FLAGS.map((f) => ({ value: f, label: t(`staff.urgency.${f}`) }))}
+      checked={checked}
+    />
+  );
+}
+
+/** Languages the person speaks (each also in its own name), others in words, and whether an interpreter helps. */
+function LanguageFields({
+  ctx,
+  values,
+  problems,
+}: {
+  ctx: PageContext;
+  values: Pick<IntakeValues, 'languages' | 'otherLanguages' | 'interpreterNeeded'>;
+  problems: FormProblem[];
+}) {
+  const { t } = ctx;
+  return (
+    <>
+      <Choices
+        legend={t('staff.intake.languages')}
+        name="languages"
+        idPrefix="lang"
+        options={COMMON_LANGUAGES.map((code) => ({
+          value: code,
+          label: (
+            <>
+              {languageName(ctx, code)}
+              {code !== ctx.locale ? (
+                <span class="endonym" lang={code}>
+                  {' '}
+                  {endonym(code)}
+                </span>
+              ) : null}
+            </>
+          ),
+        }))}
+        checked={values.languages}
+      />
+      <TextField
+        ctx={ctx}
+        id="otherLanguages"
+        label={t('staff.intake.otherLanguages')}
+        hint={t('staff.intake.otherLanguagesHint')}
+        value={values.otherLanguages}
+        problems={problems}
+      />
+      <div class="field">
+        <Choice
+          id="interpreterNeeded"
+          name="interpreterNeeded"
+          label={t('staff.intake.interpreter')}
+          checked={values.interpreterNeeded}
+        />
+      </div>
+    </>
+  );
+}
+
+/** The optional alias and contact; on intake with the hints that say they are optional and what they are for. */
+function ContactFields({
+  ctx,
+  values,
+  problems,
+  withHints,
+}: {
+  ctx: PageContext;
+  values: Pick<IntakeValues, 'displayName' | 'phone' | 'email'>;
+  problems: FormProblem[];
+  withHints?: boolean;
+}) {
+  const { t } = ctx;
+  return (
+    <>
+      <TextField
+        ctx={ctx}
+        id="displayName"
+        label={t('staff.intake.name')}
+        {...(withHints ? { hint: t('staff.intake.nameHint') } : {})}
+        value={values.displayName}
+        problems={problems}
+      />
+      <TextField
+        ctx={ctx}
+        id="phone"
+        type="tel"
+        inputmode="tel"
+        label={t('staff.intake.phone')}
+        {...(withHints ? { hint: t('staff.intake.contactHint') } : {})}
+        value={values.phone}
+        problems={problems}
+      />
+      <TextField
+        ctx={ctx}
+        id="email"
+        type="email"
+        inputmode="email"
+        label={t('staff.intake.email')}
+        value={values.email}
+        problems={problems}
+      />
+    </>
   );
 }
 
@@ -451,61 +505,9 @@ export function EditPersonPage({
         novalidate
       >
         <Csrf actor={actor} />
-        <TextField
-          ctx={ctx}
-          id="displayName"
-          label={t('staff.intake.name')}
-          value={values.displayName}
-          problems={problems}
-        />
-        <TextField
-          ctx={ctx}
-          id="phone"
-          type="tel"
-          inputmode="tel"
-          label={t('staff.intake.phone')}
-          value={values.phone}
-          problems={problems}
-        />
-        <TextField
-          ctx={ctx}
-          id="email"
-          type="email"
-          inputmode="email"
-          label={t('staff.intake.email')}
-          value={values.email}
-          problems={problems}
-        />
-        <Choices
-          legend={t('staff.intake.languages')}
-          name="languages"
-          idPrefix="lang"
-          options={COMMON_LANGUAGES.map((code) => ({ value: code, label: languageName(ctx, code) }))}
-          checked={values.languages}
-        />
-        <TextField
-          ctx={ctx}
-          id="otherLanguages"
-          label={t('staff.intake.otherLanguages')}
-          hint={t('staff.intake.otherLanguagesHint')}
-          value={values.otherLanguages}
-          problems={problems}
-        />
-        <div class="field">
-          <Choice
-            id="interpreterNeeded"
-            name="interpreterNeeded"
-            label={t('staff.intake.interpreter')}
-            checked={values.interpreterNeeded}
-          />
-        </div>
-        <Choices
-          legend={t('staff.intake.urgent')}
-          name="urgency"
-          idPrefix="urgency"
-          options={URGENCY_FLAGS.map((f) => ({ value: f, label: t(`staff.urgency.${f}`) }))}
-          checked={values.urgency}
-        />
+        <ContactFields ctx={ctx} values={values} problems={problems} />
+        <LanguageFields ctx={ctx} values={values} problems={problems} />
+        <UrgencyChoices ctx={ctx} checked={values.urgency} />
         <button type="submit">{t('staff.edit.submit')}</button>
       </form>
       <p>
