@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
-import { startServerProcess } from '../test/process.ts';
+import { totpCodeAt } from '../src/domains/accounts/index.ts';
+import { runCli, startServerProcess } from '../test/process.ts';
 
 /** Debian's Chromium: journeys never download a browser of their own. */
 export const CHROMIUM = process.env.ARRIVAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -140,4 +141,66 @@ export async function smallTargets(page: Page): Promise<string[]> {
     }
     return small;
   });
+}
+
+export interface JourneyStaff {
+  email: string;
+  organisation: string;
+  /** Links the organisation to an HSDS organization of the directory (it then receives referrals). */
+  hsdsOrganizationId?: string;
+}
+
+/**
+ * Caseworkers created as a deployment script creates them (`create-user`, password on stdin), before the server
+ * starts (on the embedded database the CLI and the server cannot run at once). Returns each one's TOTP secret,
+ * by email.
+ */
+export async function createCaseworkers(
+  env: Record<string, string>,
+  staff: readonly JourneyStaff[],
+  password: string,
+): Promise<Record<string, string>> {
+  const secrets: Record<string, string> = {};
+  for (const { email, organisation, hsdsOrganizationId } of staff) {
+    const created = await runCli(
+      [
+        'create-user',
+        '--email',
+        email,
+        '--organisation',
+        organisation,
+        '--role',
+        'caseworker',
+        ...(hsdsOrganizationId ? ['--hsds-organization-id', hsdsOrganizationId] : []),
+        '--password-stdin',
+      ],
+      env,
+      password,
+    );
+    if (created.code !== 0) throw new Error(created.stderr);
+    secrets[email] =
+      new URL(/^otpauth:\S+$/m.exec(created.stdout)?.[0] ?? '').searchParams.get('secret') ?? '';
+  }
+  return secrets;
+}
+
+/**
+ * Opens `to` (a staff page), is sent to the login page, and logs in there with the password and a TOTP code,
+ * ending on `to`. A TOTP code works once: use one staff member per browser session.
+ */
+export async function logInOnPage(
+  page: Page,
+  base: string,
+  who: { email: string; password: string; secret: string },
+  to: string,
+): Promise<void> {
+  await page.goto(`${base}${to}`);
+  expect(new URL(page.url()).pathname).toBe('/staff/login');
+  await page.locator('#email').fill(who.email);
+  await page.locator('#password').fill(who.password);
+  await page.locator('#totp').fill(totpCodeAt(who.secret, new Date()));
+  await Promise.all([
+    page.waitForURL(new RegExp(to.split('?')[0] ?? '')),
+    page.locator('#totp').press('Enter'),
+  ]);
 }

@@ -4,9 +4,16 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
-import { totpCodeAt } from '../src/domains/accounts/index.ts';
-import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
-import { axeViolations, describeJourney, launchChromium, offscreen, smallTargets } from './browser.ts';
+import { type ServerProcess, startServerProcess } from '../test/process.ts';
+import {
+  axeViolations,
+  createCaseworkers,
+  describeJourney,
+  launchChromium,
+  logInOnPage,
+  offscreen,
+  smallTargets,
+} from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
 const CODE = /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/;
@@ -26,30 +33,19 @@ describeJourney('the helpdesk in a real browser', () => {
       ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     };
     // Caseworkers of the city's helpdesk (one per browser session: a TOTP code works once) and a partner NGO.
-    for (const [email, organisation] of [
-      ['desk@city.example', 'City Helpdesk'],
-      ['desk-en@city.example', 'City Helpdesk'],
-      ['desk-ar@city.example', 'City Helpdesk'],
-      ['help@ngo.example', 'Open Doors'],
-    ] as const) {
-      const created = await runCli(
-        [
-          'create-user',
-          '--email',
-          email,
-          '--organisation',
-          organisation,
-          '--role',
-          'caseworker',
-          '--password-stdin',
-        ],
+    Object.assign(
+      secrets,
+      await createCaseworkers(
         env,
+        [
+          { email: 'desk@city.example', organisation: 'City Helpdesk' },
+          { email: 'desk-en@city.example', organisation: 'City Helpdesk' },
+          { email: 'desk-ar@city.example', organisation: 'City Helpdesk' },
+          { email: 'help@ngo.example', organisation: 'Open Doors' },
+        ],
         PASSWORD,
-      );
-      if (created.code !== 0) throw new Error(created.stderr);
-      secrets[email] =
-        new URL(/^otpauth:\S+$/m.exec(created.stdout)?.[0] ?? '').searchParams.get('secret') ?? '';
-    }
+      ),
+    );
     [browser, server] = await Promise.all([launchChromium(), startServerProcess(env)]);
   }, 120_000);
   afterAll(async () => {
@@ -60,17 +56,8 @@ describeJourney('the helpdesk in a real browser', () => {
 
   const base = () => server.url.replace(/\/$/, '');
 
-  async function logIn(page: Page, email: string, to: string) {
-    await page.goto(`${base()}${to}`);
-    expect(new URL(page.url()).pathname).toBe('/staff/login');
-    await page.locator('#email').fill(email);
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('#totp').fill(totpCodeAt(secrets[email] ?? '', new Date()));
-    await Promise.all([
-      page.waitForURL(new RegExp(to.split('?')[0] ?? '')),
-      page.locator('#totp').press('Enter'),
-    ]);
-  }
+  const logIn = (page: Page, email: string, to: string) =>
+    logInOnPage(page, base(), { email, password: PASSWORD, secret: secrets[email] ?? '' }, to);
 
   /** Focuses a control and works it from the keyboard: Space ticks a box, text is typed. */
   async function tick(page: Page, selector: string) {

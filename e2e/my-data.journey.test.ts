@@ -5,9 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
-import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
+import { type ServerProcess, startServerProcess } from '../test/process.ts';
 import {
   axeViolations,
+  createCaseworkers,
   describeJourney,
   launchChromium,
   offscreen,
@@ -75,30 +76,17 @@ describeJourney('a person’s own data, in a real browser', () => {
       DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'data'),
       ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     };
-    // Two organisations' caseworkers, as a deployment script creates them, before the server starts (on the
-    // embedded database the CLI and the server cannot run at once).
-    for (const [who, organisation] of [
-      ['helpdesk', 'City Helpdesk'],
-      ['ngo', 'Legal Aid NGO'],
-    ] as const) {
-      const created = await runCli(
-        [
-          'create-user',
-          '--email',
-          staff[who].email,
-          '--organisation',
-          organisation,
-          '--role',
-          'caseworker',
-          '--password-stdin',
-        ],
-        env,
-        PASSWORD,
-      );
-      if (created.code !== 0) throw new Error(created.stderr);
-      staff[who].secret =
-        new URL(/^otpauth:\S+$/m.exec(created.stdout)?.[0] ?? '').searchParams.get('secret') ?? '';
-    }
+    // Two organisations' caseworkers, as a deployment script creates them.
+    const secrets = await createCaseworkers(
+      env,
+      [
+        { email: staff.helpdesk.email, organisation: 'City Helpdesk' },
+        { email: staff.ngo.email, organisation: 'Legal Aid NGO' },
+      ],
+      PASSWORD,
+    );
+    staff.helpdesk.secret = secrets[staff.helpdesk.email] ?? '';
+    staff.ngo.secret = secrets[staff.ngo.email] ?? '';
     // The server logs every request (info), so the last test can look for codes in what it wrote.
     [browser, server] = await Promise.all([
       launchChromium(),

@@ -4,9 +4,16 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
-import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
-import { axeViolations, describeJourney, launchChromium, offscreen, smallTargets } from './browser.ts';
+import {
+  axeViolations,
+  createCaseworkers,
+  describeJourney,
+  launchChromium,
+  logInOnPage,
+  offscreen,
+  smallTargets,
+} from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
 const NGO_HSDS = '0d0d0d0d-0000-4000-8000-0000000000e2';
@@ -42,33 +49,21 @@ describeJourney('referrals between the helpdesk and an NGO in a real browser', (
     );
     const imported = await runCli(['import-hsds', directory, '--lang', 'en'], env);
     if (imported.code !== 0) throw new Error(imported.stderr);
-    for (const [email, organisation, link] of [
-      ['desk@city.example', 'City Helpdesk', ''],
-      ['desk-en@city.example', 'City Helpdesk', ''],
-      ['desk-ar@city.example', 'City Helpdesk', ''],
-      ['worker@rights.example', 'Rights NGO', NGO_HSDS],
-      ['worker-en@rights.example', 'Rights NGO', NGO_HSDS],
-      ['worker-ar@rights.example', 'Rights NGO', NGO_HSDS],
-    ] as const) {
-      const created = await runCli(
-        [
-          'create-user',
-          '--email',
-          email,
-          '--organisation',
-          organisation,
-          '--role',
-          'caseworker',
-          ...(link ? ['--hsds-organization-id', link] : []),
-          '--password-stdin',
-        ],
+    Object.assign(
+      secrets,
+      await createCaseworkers(
         env,
+        [
+          { email: 'desk@city.example', organisation: 'City Helpdesk' },
+          { email: 'desk-en@city.example', organisation: 'City Helpdesk' },
+          { email: 'desk-ar@city.example', organisation: 'City Helpdesk' },
+          { email: 'worker@rights.example', organisation: 'Rights NGO', hsdsOrganizationId: NGO_HSDS },
+          { email: 'worker-en@rights.example', organisation: 'Rights NGO', hsdsOrganizationId: NGO_HSDS },
+          { email: 'worker-ar@rights.example', organisation: 'Rights NGO', hsdsOrganizationId: NGO_HSDS },
+        ],
         PASSWORD,
-      );
-      if (created.code !== 0) throw new Error(created.stderr);
-      secrets[email] =
-        new URL(/^otpauth:\S+$/m.exec(created.stdout)?.[0] ?? '').searchParams.get('secret') ?? '';
-    }
+      ),
+    );
     [browser, server] = await Promise.all([launchChromium(), startServerProcess(env)]);
   }, 120_000);
   afterAll(async () => {
@@ -79,17 +74,8 @@ describeJourney('referrals between the helpdesk and an NGO in a real browser', (
 
   const base = () => server.url.replace(/\/$/, '');
 
-  async function logIn(page: Page, email: string, to: string) {
-    await page.goto(`${base()}${to}`);
-    expect(new URL(page.url()).pathname).toBe('/staff/login');
-    await page.locator('#email').fill(email);
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('#totp').fill(totpCodeAt(secrets[email] ?? '', new Date()));
-    await Promise.all([
-      page.waitForURL(new RegExp(to.split('?')[0] ?? '')),
-      page.locator('#totp').press('Enter'),
-    ]);
-  }
+  const logIn = (page: Page, email: string, to: string) =>
+    logInOnPage(page, base(), { email, password: PASSWORD, secret: secrets[email] ?? '' }, to);
 
   /** Focuses a control and presses a key on it, waiting for the next page. */
   async function press(page: Page, selector: string, key = 'Enter') {
