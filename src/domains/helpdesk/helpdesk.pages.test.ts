@@ -368,6 +368,11 @@ describe('helpdesk pages', () => {
     expect(list.body).toContain('Asked to be erased');
     expect(list.body).toContain(link);
     expect(list.body).not.toContain('Asks To Go');
+    const [listed] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from audit_log where action = 'person.erasure_request_listed' and object_id = ${id}`,
+    );
+    expect(listed?.n).toBe(1);
     // Another organisation's staff do not see it.
     expect((await get(other, '/staff/people?lang=en')).body).not.toContain(id);
     expect((await post(s, `/staff/people/${id}/erase?lang=en`, {})).statusCode).toBe(303);

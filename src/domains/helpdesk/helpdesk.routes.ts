@@ -315,7 +315,7 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
         const actor = actorOf(request);
         // The erasure requests wait for those who may erase (managePeople).
         const erasures = managePeople.roles?.includes(actor.role)
-          ? await pendingErasureRequests(deps, actor)
+          ? await pendingErasureRequests(deps, actor, ctxOf(request))
           : [];
         return findPage(request, reply, { erased: request.query.erased === '1', erasures });
       },

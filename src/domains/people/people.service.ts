@@ -605,14 +605,21 @@ export async function requestErasure(
 
 /**
  * The erasure requests of the caller's organisation's people that wait for the city to confirm them (by erasing
- * now on the person's erase page); each is carried out anyway when due. Dates and random ids only: nothing a
- * person told us.
+ * now on the person's erase page); each is carried out anyway when due. Dates and random ids only, nothing a
+ * person told us; still, who asked to be erased is about people, so a list that names anyone is audited (one row
+ * per person listed, as a read of them).
  */
 export async function pendingErasureRequests(
-  deps: { db: Db },
+  deps: { db: Db; clock: Clock },
   actor: StaffActor,
+  ctx: RequestContext,
 ): Promise<{ personId: string; requestedAt: Date; dueAt: Date }[]> {
-  return repo.listErasureRequests(deps.db, actor.organisationId, 200);
+  return deps.db.transaction(async (tx) => {
+    const requests = await repo.listErasureRequests(tx, actor.organisationId, 200);
+    for (const request of requests)
+      await audit(tx, deps, actor, 'person.erasure_request_listed', request.personId, 'erasure', ctx);
+    return requests;
+  });
 }
 
 export interface RetentionReport {
