@@ -18,12 +18,14 @@ export class OncePerKey<T> {
 
   once(key: string, action: () => Promise<T>): Promise<T> {
     const now = this.clock.now().getTime();
+    const known = this.runs.get(key);
+    if (known && known.at + this.ttlMs > now) return known.result;
+    // A new run goes last, so the map stays oldest first: drop what expired, then the oldest while it is full.
+    this.runs.delete(key);
     for (const [k, run] of this.runs) {
       if (run.at + this.ttlMs > now && this.runs.size < this.capacity) break;
       this.runs.delete(k);
     }
-    const known = this.runs.get(key);
-    if (known && known.at + this.ttlMs > now) return known.result;
     const result = action();
     this.runs.set(key, { at: now, result });
     result.catch(() => {
