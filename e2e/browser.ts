@@ -58,16 +58,25 @@ export interface JourneyServer {
   stop(): Promise<void>;
 }
 
-/** The real server, as `arrival start` runs it, on a fresh database of the suite's driver. */
-export async function startJourneyServer(env: Record<string, string> = {}): Promise<JourneyServer> {
+/**
+ * The real server, as `arrival start` runs it, on a fresh database of the suite's driver. `prepare` runs first
+ * with the server's environment, as a deployment script would (CLI commands: on the embedded database the CLI and
+ * the server cannot run at once).
+ */
+export async function startJourneyServer(
+  env: Record<string, string> = {},
+  prepare?: (env: Record<string, string>) => Promise<void>,
+): Promise<JourneyServer> {
   const db = await freshServerDatabase();
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'data');
-  const server = await startServerProcess({
+  const serverEnv = {
     DATA_DIR: dataDir,
     ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     ...db.env,
     ...env,
-  });
+  };
+  await prepare?.(serverEnv);
+  const server = await startServerProcess(serverEnv);
   return {
     url: server.url.replace(/\/$/, ''),
     async stop() {

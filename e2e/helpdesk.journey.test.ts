@@ -1,18 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshServerDatabase } from '../src/db/testing.ts';
-import { type ServerProcess, startServerProcess } from '../test/process.ts';
 import {
   axeViolations,
   createCaseworkers,
   describeJourney,
+  type JourneyServer,
   launchChromium,
   logInOnPage,
   offscreen,
   smallTargets,
+  startJourneyServer,
 } from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
@@ -20,22 +17,13 @@ const CODE = /^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/;
 
 describeJourney('the helpdesk in a real browser', () => {
   let browser: Browser;
-  let server: ServerProcess;
-  let closeDb: () => Promise<void>;
+  let server: JourneyServer;
   const secrets: Record<string, string> = {};
 
   beforeAll(async () => {
-    const db = await freshServerDatabase();
-    closeDb = db.close;
-    const env = {
-      ...db.env,
-      DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'data'),
-      ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-    };
     // Caseworkers of the city's helpdesk (one per browser session: a TOTP code works once) and a partner NGO.
-    Object.assign(
-      secrets,
-      await createCaseworkers(
+    const staff = async (env: Record<string, string>) => {
+      const created = await createCaseworkers(
         env,
         [
           { email: 'desk@city.example', organisation: 'City Helpdesk' },
@@ -44,17 +32,17 @@ describeJourney('the helpdesk in a real browser', () => {
           { email: 'help@ngo.example', organisation: 'Open Doors' },
         ],
         PASSWORD,
-      ),
-    );
-    [browser, server] = await Promise.all([launchChromium(), startServerProcess(env)]);
+      );
+      Object.assign(secrets, created);
+    };
+    [browser, server] = await Promise.all([launchChromium(), startJourneyServer({}, staff)]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await closeDb?.();
   });
 
-  const base = () => server.url.replace(/\/$/, '');
+  const base = () => server.url;
 
   const logIn = (page: Page, email: string, to: string) =>
     logInOnPage(page, base(), { email, password: PASSWORD, secret: secrets[email] ?? '' }, to);

@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshServerDatabase } from '../src/db/testing.ts';
-import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
+import { runCli } from '../test/process.ts';
 import {
   axeViolations,
   createCaseworkers,
   describeJourney,
+  type JourneyServer,
   launchChromium,
   logInOnPage,
   offscreen,
   smallTargets,
+  startJourneyServer,
 } from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
@@ -20,38 +21,28 @@ const NGO_HSDS = '0d0d0d0d-0000-4000-8000-0000000000e2';
 
 describeJourney('referrals between the helpdesk and an NGO in a real browser', () => {
   let browser: Browser;
-  let server: ServerProcess;
-  let closeDb: () => Promise<void>;
+  let server: JourneyServer;
   const secrets: Record<string, string> = {};
 
   beforeAll(async () => {
-    const db = await freshServerDatabase();
-    closeDb = db.close;
-    const dir = mkdtempSync(path.join(tmpdir(), 'arrival-e2e-'));
-    const env = {
-      ...db.env,
-      DATA_DIR: path.join(dir, 'data'),
-      ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-    };
-    // The NGO's service in the directory; the NGO's account is linked to its HSDS organization.
-    const directory = path.join(dir, 'services.json');
-    writeFileSync(
-      directory,
-      JSON.stringify([
-        {
-          id: '0e0e0e0e-0000-4000-8000-0000000000e2',
-          name: 'Legal advice desk',
-          description: 'Free legal advice for newcomers.',
-          status: 'active',
-          organization: { id: NGO_HSDS, name: 'Rights Desk', description: 'A local NGO.' },
-        },
-      ]),
-    );
-    const imported = await runCli(['import-hsds', directory, '--lang', 'en'], env);
-    if (imported.code !== 0) throw new Error(imported.stderr);
-    Object.assign(
-      secrets,
-      await createCaseworkers(
+    const prepare = async (env: Record<string, string>) => {
+      // The NGO's service in the directory; the NGO's account is linked to its HSDS organization.
+      const directory = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'services.json');
+      writeFileSync(
+        directory,
+        JSON.stringify([
+          {
+            id: '0e0e0e0e-0000-4000-8000-0000000000e2',
+            name: 'Legal advice desk',
+            description: 'Free legal advice for newcomers.',
+            status: 'active',
+            organization: { id: NGO_HSDS, name: 'Rights Desk', description: 'A local NGO.' },
+          },
+        ]),
+      );
+      const imported = await runCli(['import-hsds', directory, '--lang', 'en'], env);
+      if (imported.code !== 0) throw new Error(imported.stderr);
+      const created = await createCaseworkers(
         env,
         [
           { email: 'desk@city.example', organisation: 'City Helpdesk' },
@@ -62,17 +53,17 @@ describeJourney('referrals between the helpdesk and an NGO in a real browser', (
           { email: 'worker-ar@rights.example', organisation: 'Rights NGO', hsdsOrganizationId: NGO_HSDS },
         ],
         PASSWORD,
-      ),
-    );
-    [browser, server] = await Promise.all([launchChromium(), startServerProcess(env)]);
+      );
+      Object.assign(secrets, created);
+    };
+    [browser, server] = await Promise.all([launchChromium(), startJourneyServer({}, prepare)]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await closeDb?.();
   });
 
-  const base = () => server.url.replace(/\/$/, '');
+  const base = () => server.url;
 
   const logIn = (page: Page, email: string, to: string) =>
     logInOnPage(page, base(), { email, password: PASSWORD, secret: secrets[email] ?? '' }, to);
