@@ -27,4 +27,5 @@ export {
 export { totpCodeAt } from './accounts.totp.ts';
 export { openSession, resolveSession } from './sessions.service.ts';
 export { loginRedirect, safeNext, staffHref } from './staff-links.ts';
+export { staffPageTools } from './staff-page-tools.ts';
 export { staffPageRoutes } from './staff-pages.routes.ts';

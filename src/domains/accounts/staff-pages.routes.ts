@@ -1,10 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
-import { requestLocale } from '../../http/locale.ts';
 import { actorOf, publicAccess } from '../../http/policy.ts';
 import { passwordGuessRateLimit } from '../../http/rate-limit-store.ts';
 import type { Ui } from '../../ui/index.ts';
@@ -30,6 +28,7 @@ import {
 import { acceptInvitation, findOpenInvitation, inviteUser } from './invitations.service.ts';
 import { endOwnSession, listOwnSessions, logOut } from './sessions.service.ts';
 import { safeNext, staffHref } from './staff-links.ts';
+import { staffPageTools } from './staff-page-tools.ts';
 
 const hidden = { hide: true } as const;
 const ZIdParams = z.object({ id: z.uuid() });
@@ -46,18 +45,7 @@ function sameToken(a: string, b: string): boolean {
 export function staffPageRoutes(deps: AccountsRouteDeps & { ui: Ui }): FastifyPluginAsyncZod {
   const { ui } = deps;
   return async (app) => {
-    // Staff pages show who works where: never from a shared cache or the back button of a shared computer.
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
-    });
-
-    const contextOf = (request: FastifyRequest) => {
-      const locale = requestLocale(request, ui.catalogues);
-      const path = request.url.split('?')[0] ?? '/staff/';
-      return ui.context(locale, '/', (l) => staffHref(l, path));
-    };
-    const send = (reply: FastifyReply, page: VNode, status = 200) =>
-      reply.status(status).type('text/html; charset=utf-8').send(ui.render(page));
+    const { contextOf, send } = staffPageTools(app, ui);
     const to = (request: FastifyRequest, path: string) => staffHref(contextOf(request).locale, path);
 
     app.get('/staff', { config: { policy: publicAccess }, schema: hidden }, async (_request, reply) =>

@@ -8,7 +8,7 @@ import { requestLocale } from '../../http/locale.ts';
 import { OncePerKey } from '../../http/once.ts';
 import { actorOf } from '../../http/policy.ts';
 import type { Ui } from '../../ui/index.ts';
-import { listOrganisations, staffHref } from '../accounts/index.ts';
+import { listOrganisations, staffHref, staffPageTools } from '../accounts/index.ts';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
@@ -212,19 +212,7 @@ export function helpdeskPageRoutes(deps: HelpdeskDeps): FastifyPluginAsyncZod {
   const intakes = new OncePerKey<{ id: string; code: string }>(deps.clock, INTAKE_REPEAT_MS);
   const { ui } = deps;
   return async (app) => {
-    // What a person told us: never from a shared cache or the back button of a shared tablet.
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
-    });
-
-    /** The page context; `samePage` is the GET address the language links point at. */
-    const contextOf = (request: FastifyRequest, samePage?: string) => {
-      const locale = requestLocale(request, ui.catalogues);
-      const path = samePage ?? request.url.split('?')[0] ?? '/staff/';
-      return ui.context(locale, '/', (l) => staffHref(l, path));
-    };
-    const send = (reply: FastifyReply, page: VNode, status = 200) =>
-      reply.status(status).type('text/html; charset=utf-8').send(ui.render(page));
+    const { contextOf, send } = staffPageTools(app, ui);
     const slipLanguage = (request: FastifyRequest, asked: string) =>
       ui.catalogues.has(asked) ? asked : requestLocale(request, ui.catalogues);
     const myDataUrl = (lang: string) => `${deps.publicBaseUrl}/${lang}/my-data`;

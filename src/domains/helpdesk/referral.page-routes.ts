@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Executor } from '../../db/driver.ts';
 import { AppError } from '../../http/errors.ts';
@@ -8,7 +7,7 @@ import { requestLocale } from '../../http/locale.ts';
 import { actorOf } from '../../http/policy.ts';
 import { codeGuessRateLimit } from '../../http/rate-limit-store.ts';
 import type { Ui } from '../../ui/index.ts';
-import { staffHref } from '../accounts/index.ts';
+import { staffHref, staffPageTools } from '../accounts/index.ts';
 import { consentState, listConsentsOfPerson } from '../consent/index.ts';
 import { NEEDS, readPerson, refuse } from '../people/index.ts';
 import {
@@ -81,16 +80,7 @@ const formError = (error: unknown): AppError | undefined =>
 export function referralPageRoutes(deps: ReferralPagesDeps): FastifyPluginAsyncZod {
   const { ui } = deps;
   return async (app) => {
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
-    });
-    const contextOf = (request: FastifyRequest, samePage?: string) => {
-      const locale = requestLocale(request, ui.catalogues);
-      const path = samePage ?? request.url.split('?')[0] ?? '/staff/';
-      return ui.context(locale, '/', (l) => staffHref(l, path));
-    };
-    const send = (reply: FastifyReply, page: VNode, status = 200) =>
-      reply.status(status).type('text/html; charset=utf-8').send(ui.render(page));
+    const { contextOf, send } = staffPageTools(app, ui);
     const ctxOf = (request: FastifyRequest) => ({ requestId: request.id });
     const redirect = (request: FastifyRequest, reply: FastifyReply, path: string) =>
       reply.redirect(staffHref(requestLocale(request, ui.catalogues), path), 303);
