@@ -211,6 +211,51 @@ export function SlipLanguage({ ctx, value }: { ctx: PageContext; value: string }
   );
 }
 
+/** Labelled facts as a definition list; `empty` is said instead when there are none. */
+export function Facts({ rows, empty }: { rows: [string, ComponentChildren][]; empty?: string }) {
+  if (rows.length === 0) return empty ? <p>{empty}</p> : null;
+  return (
+    <dl class="facts">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * What is recorded about a person, as labelled rows (only what is there): alias, phone, email, then the needs when
+ * given (as need codes), languages, interpreter and urgency.
+ */
+export function personFacts(
+  ctx: PageContext,
+  person: {
+    displayName?: string | undefined;
+    phone?: string | undefined;
+    email?: string | undefined;
+    languages?: string[] | undefined;
+    interpreterNeeded?: boolean | undefined;
+    urgency?: string[] | undefined;
+  },
+  needs?: string[],
+): [string, string][] {
+  const { t } = ctx;
+  const rows: [string, string][] = [];
+  if (person.displayName) rows.push([t('staff.field.displayName'), person.displayName]);
+  if (person.phone) rows.push([t('staff.field.phone'), person.phone]);
+  if (person.email) rows.push([t('staff.field.email'), person.email]);
+  if (needs?.length) rows.push([t('staff.person.needs'), needs.map((n) => t(`staff.need.${n}`)).join(', ')]);
+  if (person.languages?.length)
+    rows.push([t('staff.field.languages'), person.languages.map((l) => languageName(ctx, l)).join(', ')]);
+  if (person.interpreterNeeded) rows.push([t('staff.field.interpreterNeeded'), t('staff.person.yes')]);
+  if (person.urgency?.length)
+    rows.push([t('staff.field.urgency'), person.urgency.map((u) => t(`staff.urgency.${u}`)).join(', ')]);
+  return rows;
+}
+
 export function Notice({ children }: { children: ComponentChildren }) {
   return (
     <div class="notice" role="status">

@@ -6,14 +6,15 @@ import type { ConsentRow, ConsentState } from '../consent/index.ts';
 import { NEED_CODES, NEED_STATUSES, NOTE_MAX_CHARS, type TPersonView } from '../people/index.ts';
 import {
   Choices,
+  Facts,
   FieldProblem,
   type FormProblem,
   formatDate,
   href,
   invalid,
-  languageName,
   Notice,
   Problems,
+  personFacts,
 } from './helpdesk.components.tsx';
 import type { HelpdeskSite } from './helpdesk.repo.ts';
 import { needOptions, SiteSelect } from './intake.pages.tsx';
@@ -43,33 +44,13 @@ export const personName = (ctx: PageContext, person: { displayName?: string | un
 
 function Recorded({ ctx, person }: { ctx: PageContext; person: TPersonView }) {
   const { t } = ctx;
-  const rows: [string, string][] = [];
-  if (person.displayName) rows.push([t('staff.field.displayName'), person.displayName]);
-  if (person.phone) rows.push([t('staff.field.phone'), person.phone]);
-  if (person.email) rows.push([t('staff.field.email'), person.email]);
-  if (person.languages?.length)
-    rows.push([t('staff.field.languages'), person.languages.map((l) => languageName(ctx, l)).join(', ')]);
-  if (person.interpreterNeeded) rows.push([t('staff.field.interpreterNeeded'), t('staff.person.yes')]);
-  if (person.urgency?.length)
-    rows.push([t('staff.field.urgency'), person.urgency.map((u) => t(`staff.urgency.${u}`)).join(', ')]);
   return (
     <section aria-labelledby="recorded-title" id="recorded">
       <h2 id="recorded-title">{t('staff.person.recorded')}</h2>
       {person.access === 'consent' && person.sharedUntil ? (
         <p>{t('staff.person.sharedUntil', { date: formatDate(ctx, person.sharedUntil) })}</p>
       ) : null}
-      {rows.length === 0 ? (
-        <p>{t('staff.person.nothing')}</p>
-      ) : (
-        <dl class="facts">
-          {rows.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <Facts rows={personFacts(ctx, person)} empty={t('staff.person.nothing')} />
       {person.access === 'owner' ? (
         <p>
           <a href={href(ctx, `/staff/people/${person.id}/edit`)}>{t('staff.person.edit')}</a>

@@ -4,14 +4,15 @@ import { Csrf, formatTime, StaffLayout } from '../accounts/index.ts';
 import type { TPersonView } from '../people/index.ts';
 import type { TReferralList, TReferralSummary, TReferralView } from '../referrals/index.ts';
 import {
+  Facts,
   FieldProblem,
   type FormProblem,
   formatDate,
   href,
   invalid,
-  languageName,
   Notice,
   Problems,
+  personFacts,
   Slip,
 } from './helpdesk.components.tsx';
 import type { PersonReferral, ReferrableService } from './helpdesk.repo.ts';
@@ -234,17 +235,6 @@ export function ReferralPage({
 }) {
   const { t } = ctx;
   const p = referral.person;
-  const rows: [string, string][] = [];
-  if (p.displayName) rows.push([t('staff.field.displayName'), p.displayName]);
-  if (p.phone) rows.push([t('staff.field.phone'), p.phone]);
-  if (p.email) rows.push([t('staff.field.email'), p.email]);
-  if (p.needs?.length)
-    rows.push([t('staff.person.needs'), p.needs.map((n) => t(`staff.need.${n}`)).join(', ')]);
-  if (p.languages?.length)
-    rows.push([t('staff.field.languages'), p.languages.map((l) => languageName(ctx, l)).join(', ')]);
-  if (p.interpreterNeeded) rows.push([t('staff.field.interpreterNeeded'), t('staff.person.yes')]);
-  if (p.urgency?.length)
-    rows.push([t('staff.field.urgency'), p.urgency.map((u) => t(`staff.urgency.${u}`)).join(', ')]);
   const plain = referral.moves.filter((m) => !REASON_MOVES.has(m));
   const withReason = referral.moves.filter((m) => REASON_MOVES.has(m));
   const action = href(ctx, `/staff/referrals/${referral.id}/status`);
@@ -293,18 +283,7 @@ export function ReferralPage({
       <section aria-labelledby="shared-title">
         <h2 id="shared-title">{t('staff.referral.person')}</h2>
         {referral.pseudonymous && !p.identityDisclosed ? <p>{t('staff.referral.pseudonymousNote')}</p> : null}
-        {rows.length === 0 ? (
-          <p>{t('staff.person.nothing')}</p>
-        ) : (
-          <dl class="facts">
-            {rows.map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
+        <Facts rows={personFacts(ctx, p, p.needs)} empty={t('staff.person.nothing')} />
       </section>
       {referral.side === 'receiver' &&
       referral.pseudonymous &&
@@ -423,14 +402,12 @@ export function ReferralsDashboardPage({
         {(['received', 'sent'] as const).map((b) => (
           <section key={b} aria-labelledby={`count-${b}`}>
             <h2 id={`count-${b}`}>{t(`staff.referral.box.${b}`)}</h2>
-            <dl class="facts">
-              {(['open', 'overdue', 'completed'] as const).map((k) => (
-                <div key={k}>
-                  <dt>{t(`staff.referral.count.${k}`)}</dt>
-                  <dd>{summary[b][k]}</dd>
-                </div>
-              ))}
-            </dl>
+            <Facts
+              rows={(['open', 'overdue', 'completed'] as const).map((k) => [
+                t(`staff.referral.count.${k}`),
+                summary[b][k],
+              ])}
+            />
           </section>
         ))}
       </div>
