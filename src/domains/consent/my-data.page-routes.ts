@@ -59,6 +59,12 @@ export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
     const { locale } = request.params as { locale?: unknown };
     return typeof locale === 'string' && ui.catalogues.has(locale) ? locale : undefined;
   };
+  /** The page's language; a language we have no catalogue for is the 404 page. */
+  const pageLocale = (request: FastifyRequest): string => {
+    const locale = localeOf(request);
+    if (!locale) throw notFound();
+    return locale;
+  };
   /** The code as the person should see it again, or '' when it cannot be one. */
   const shownCode = (code: string) => {
     const canonical = parseArrivalCode(code);
@@ -87,8 +93,7 @@ export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
       '/:locale/my-data',
       { config: { policy: myDataAccess }, schema: { hide: true, params: ZLocale } },
       async (request, reply) => {
-        const locale = localeOf(request);
-        if (!locale) throw notFound();
+        const locale = pageLocale(request);
         return page(reply, locale, 200, {});
       },
     );
@@ -100,8 +105,7 @@ export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
         schema: { hide: true, params: ZLocale, body: ZCodeForm },
       },
       async (request, reply) => {
-        const locale = localeOf(request);
-        if (!locale) throw notFound();
+        const locale = pageLocale(request);
         const { code } = request.body;
         const data = await myData(deps, code, { requestId: request.id });
         return page(reply, locale, 200, { found: { code: shownCode(code), data } });
@@ -115,8 +119,7 @@ export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
         schema: { hide: true, params: ZLocale, body: ZRevokeForm },
       },
       async (request, reply) => {
-        const locale = localeOf(request);
-        if (!locale) throw notFound();
+        const locale = pageLocale(request);
         const { code, consentId } = request.body;
         const ctx = { requestId: request.id };
         const revoked = await revokeMyConsent(deps, { code, consentId }, ctx);
@@ -136,8 +139,7 @@ export function myDataPageRoutes(deps: MyDataPagesDeps): FastifyPluginAsyncZod {
         schema: { hide: true, params: ZLocale, body: ZCodeForm },
       },
       async (request, reply) => {
-        const locale = localeOf(request);
-        if (!locale) throw notFound();
+        const locale = pageLocale(request);
         const { code } = request.body;
         const ctx = { requestId: request.id };
         const { dueAt } = await requestMyErasure(deps, code, ctx);
