@@ -81,3 +81,13 @@ export async function logInAs(t: TestApp, staff: TestStaff): Promise<StaffSessio
     headers: (write = false) => ({ cookie, ...(write ? { 'x-csrf-token': csrfToken } : {}) }),
   };
 }
+
+/** A caseworker of `organisation` (created as `arrival create-user` does), logged in through the JSON API. */
+export async function loggedInCaseworker(
+  t: TestApp,
+  email: string,
+  organisation: string,
+): Promise<{ staff: TestStaff; session: StaffSession }> {
+  const staff = await createStaff(t, { email, role: 'caseworker', organisation });
+  return { staff, session: await logInAs(t, staff) };
+}

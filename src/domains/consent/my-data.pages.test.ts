@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
-import { createStaff, logInAs, type StaffSession } from '../../../test/staff.ts';
+import { loggedInCaseworker, type StaffSession } from '../../../test/staff.ts';
 import { hsdsService } from '../directory/index.ts';
 import { formatArrivalCode, newArrivalCode } from '../people/index.ts';
 import { referrals } from '../referrals/referrals.schema.ts';
@@ -32,20 +32,12 @@ describe('the person’s own page, /{lang}/my-data', () => {
 
   beforeAll(async () => {
     t = await buildTestApp({ codeRateLimitPerMinute: 1000 });
-    const a = await createStaff(t, {
-      email: 'desk@city.example',
-      role: 'caseworker',
-      organisation: 'City Helpdesk',
-    });
-    const b = await createStaff(t, {
-      email: 'worker@ngo.example',
-      role: 'caseworker',
-      organisation: 'Legal Aid NGO',
-    });
-    helpdeskOrganisationId = a.organisationId;
-    ngoOrganisationId = b.organisationId;
-    helpdesk = await logInAs(t, a);
-    ngo = await logInAs(t, b);
+    const a = await loggedInCaseworker(t, 'desk@city.example', 'City Helpdesk');
+    const b = await loggedInCaseworker(t, 'worker@ngo.example', 'Legal Aid NGO');
+    helpdeskOrganisationId = a.staff.organisationId;
+    ngoOrganisationId = b.staff.organisationId;
+    helpdesk = a.session;
+    ngo = b.session;
   });
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { messageText, startSmtpServer, type TestSmtp } from '../../../test/smtp.ts';
-import { createStaff, logInAs, type StaffSession } from '../../../test/staff.ts';
+import { createStaff, loggedInCaseworker, type StaffSession } from '../../../test/staff.ts';
 import { queryRows } from '../../db/rows.ts';
 
 const EMAIL = 'quixwing.marker@example.org';
@@ -16,18 +16,14 @@ describe('messages to the person: their code and consent receipts by email', () 
   beforeAll(async () => {
     smtp = await startSmtpServer();
     t = await buildTestApp({ mailTransport: smtp.transport() });
-    const a = await createStaff(t, {
-      email: 'desk@city.example',
-      role: 'caseworker',
-      organisation: 'City Helpdesk',
-    });
+    const a = await loggedInCaseworker(t, 'desk@city.example', 'City Helpdesk');
     const b = await createStaff(t, {
       email: 'ngo@ngo.example',
       role: 'caseworker',
       organisation: 'Legal Aid NGO',
     });
     ngoId = b.organisationId;
-    desk = await logInAs(t, a);
+    desk = a.session;
   });
   afterAll(async () => {
     await t?.close();

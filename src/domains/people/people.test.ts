@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
-import { createStaff, logInAs, type StaffSession } from '../../../test/staff.ts';
+import { type createStaff, loggedInCaseworker, logInAs, type StaffSession } from '../../../test/staff.ts';
 import { queryRows } from '../../db/rows.ts';
 
 const MARKER = 'Zorblatt Quixwing';
@@ -19,20 +19,12 @@ describe('people, consent and the person’s own page', () => {
 
   beforeAll(async () => {
     t = await buildTestApp({ codeRateLimitPerMinute: 1000 });
-    const a = await createStaff(t, {
-      email: 'desk@city.example',
-      role: 'caseworker',
-      organisation: 'City Helpdesk',
-    });
-    const b = await createStaff(t, {
-      email: 'worker@ngo.example',
-      role: 'caseworker',
-      organisation: 'Legal Aid NGO',
-    });
-    ngoOrganisationId = b.organisationId;
-    staff = { helpdesk: a, ngo: b };
-    helpdesk = await logInAs(t, a);
-    ngo = await logInAs(t, b);
+    const a = await loggedInCaseworker(t, 'desk@city.example', 'City Helpdesk');
+    const b = await loggedInCaseworker(t, 'worker@ngo.example', 'Legal Aid NGO');
+    ngoOrganisationId = b.staff.organisationId;
+    staff = { helpdesk: a.staff, ngo: b.staff };
+    helpdesk = a.session;
+    ngo = b.session;
   });
   afterAll(async () => {
     await t?.close();
