@@ -10,6 +10,7 @@ export {
   type ReferralSide,
   type ReferralState,
 } from './referrals.machine.ts';
+export { type ReferralCheckDeps, referralLink } from './referrals.notify.ts';
 export {
   DISCLOSURE_RATE_LIMIT_PER_MINUTE,
   manageCapacity,
@@ -24,8 +25,6 @@ export {
   changeReferralStatus,
   createReferral,
   discloseIdentity,
-  type ReferralCheckDeps,
   type ReferralDeps,
   readReferral,
-  referralLink,
 } from './referrals.service.ts';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../audit/index.ts';
 import { awaitsReceiver } from './referrals.machine.ts';
+import { notifyOrganisation, type ReferralCheckDeps } from './referrals.notify.ts';
 import * as repo from './referrals.repo.ts';
-import { DAY_MS, notifyOrganisation, type ReferralCheckDeps } from './referrals.service.ts';
+import { DAY_MS } from './referrals.service.ts';
 
 export interface ReferralCheckReport {
   escalated: number;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../../clock.ts';
-import type { Db, Tx } from '../../db/driver.ts';
+import type { Tx } from '../../db/driver.ts';
 import { writeTogether } from '../../db/together.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { StaffActor } from '../../http/policy.ts';
 import { type AuditEntry, auditRowInsert, nextAuditRow, recordAudit } from '../audit/index.ts';
 import { type ConsentRow, checkConsentForReferral, findConsent } from '../consent/index.ts';
-import { type EmailMessage, emailsInsert } from '../notify/index.ts';
+import { emailsInsert } from '../notify/index.ts';
 import {
   auditActorOf,
   formatArrivalCode,
@@ -21,25 +21,10 @@ import {
   vaultOf,
 } from '../people/index.ts';
 import { checkTransition, isClosed, type ReferralState } from './referrals.machine.ts';
+import { handlerEmails, notifyOrganisation, type ReferralCheckDeps } from './referrals.notify.ts';
 import * as repo from './referrals.repo.ts';
 import type { TReferralCreate, TReferralStatus, TReferralView } from './referrals.schema.ts';
 import { findPerson, receiverMaySee, referralView, type Side, sealReason } from './referrals.view.ts';
-
-/** What the daily checks need (`runReferralChecks`): no keys, only the clock, the database and the outbox. */
-export interface ReferralCheckDeps {
-  db: Db;
-  clock: Clock;
-  /** Links in notification emails point here (`/staff/referrals/{id}`). */
-  publicBaseUrl: string;
-  /** The language of notification emails. */
-  locale: string;
-  /** Waiting for the receiver longer than this escalates to the sender (config `referralAckDays`). */
-  referralAckDays: number;
-  /** Waiting for the receiver longer than this expires the referral (config `referralExpiryDays`). */
-  referralExpiryDays: number;
-  /** Asked to send soon after a commit that queued email; without it, the outbox's own timer sends them. */
-  outbox?: { kick(): void } | undefined;
-}
 
 export interface ReferralDeps extends PeopleDeps, ReferralCheckDeps {}
 
@@ -115,39 +100,6 @@ async function audit(
 ): Promise<void> {
   await recordAudit(tx, auditEntry(deps, actor, action, referralId, ctx));
 }
-
-/** The staff page of a referral: what every notification links to (no personal data in any email). */
-export const referralLink = (deps: { publicBaseUrl: string }, id: string) =>
-  `${deps.publicBaseUrl}/staff/referrals/${id}`;
-
-/** Emails every active admin and caseworker of an organisation, in the transaction of the change. */
-export async function notifyOrganisation(
-  tx: Tx,
-  deps: ReferralCheckDeps,
-  organisationId: string,
-  template: 'referral_received' | 'referral_updated' | 'referral_escalated',
-  referralId: string,
-  params: Record<string, string | number> = {},
-): Promise<number> {
-  const recipients = await repo.referralHandlersOf(tx, organisationId);
-  if (recipients.length) {
-    const link = referralLink(deps, referralId);
-    await emailsInsert(
-      tx,
-      deps.clock.now(),
-      recipients.map((to) => ({ to, template, locale: deps.locale, params: { link, ...params } })),
-    );
-  }
-  return recipients.length;
-}
-
-/** The email telling a receiving organisation's staff member of a new referral: a link, nothing more. */
-const receivedEmail = (deps: ReferralCheckDeps, to: string, referralId: string): EmailMessage => ({
-  to,
-  template: 'referral_received',
-  locale: deps.locale,
-  params: { link: referralLink(deps, referralId) },
-});
 
 /** A move of the machine, written down: the new state, its event (with the sealed reason) and its times. */
 async function recordMove(
@@ -277,11 +229,7 @@ export async function createReferral(
         }),
         sent && input.needId ? needReferred(tx, input.needId, now) : undefined,
         emails.length
-          ? emailsInsert(
-              tx,
-              now,
-              emails.map((to) => receivedEmail(deps, to, id)),
-            )
+          ? emailsInsert(tx, now, handlerEmails(deps, emails, 'referral_received', id))
           : undefined,
         auditRowInsert(tx, auditRow),
       ]);
