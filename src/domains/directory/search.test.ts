@@ -4,7 +4,7 @@ import { loadCatalogues } from '../../i18n/index.ts';
 import { loadDemoCityIfEmpty } from './demo.ts';
 import { loadServiceViews } from './directory.repo.ts';
 import { normalizeText } from './normalize.ts';
-import { searchServices } from './search.ts';
+import { combineWordQueries, searchServices } from './search.ts';
 
 describe('normalisation', () => {
   it('folds accents, Arabic diacritics and letter variants, Persian keyboard variants', () => {
@@ -15,6 +15,30 @@ describe('normalisation', () => {
     expect(normalizeText('پزشک رایگان')).toBe(normalizeText('پزشك رايگان'));
     expect(normalizeText('می‌خواهم')).toBe('میخواهم'.replace(/ی/g, 'ي'));
     expect(normalizeText('Їжа ЁЖ')).toBe(normalizeText('їжа ёж'));
+  });
+});
+
+describe('the tsquery from each word in each configuration', () => {
+  it('asks for every word by any of its forms, once each', () => {
+    const perWord = [
+      ["'apoio'", "'apoi'", "'apoio'"],
+      ["'juri':* | 'jurid'", "'jur':*", "'juridica':*"],
+    ];
+    expect(combineWordQueries(perWord, '&')).toBe("( 'apoio' | 'apoi' ) & 'jur':*");
+    expect(combineWordQueries(perWord, '|')).toBe("( 'apoio' | 'apoi' ) | 'jur':*");
+  });
+
+  it('keeps a phrase whole and leaves out a word some configuration drops as a stop word', () => {
+    const perWord = [
+      ["'san'", '', "'sans'"],
+      ["'rendez-vous' <-> 'rend'", "'rendez-vous' <-> 'rendez' <-> 'vous'"],
+    ];
+    expect(combineWordQueries(perWord, '&')).toBe(
+      "( ( 'rendez-vous' <-> 'rend' ) | ( 'rendez-vous' <-> 'rendez' <-> 'vous' ) )",
+    );
+    // A query of nothing but such words still searches for them.
+    expect(combineWordQueries([["'the'", '']], '&')).toBe("'the'");
+    expect(combineWordQueries([['', '']], '&')).toBe('');
   });
 });
 
