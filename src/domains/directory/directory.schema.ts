@@ -7,8 +7,10 @@ import {
   integer,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 export * from './hsds.tables.ts';
@@ -57,13 +59,70 @@ export const directorySearchDoc = pgTable(
     /** Normalised service name, for trigram similarity. */
     nameNorm: text('name_norm').notNull(),
     document: tsvector('document').notNull(),
+    /** The document's number in the term sets: its service's number × 64 + its place among the service's versions. */
+    docNo: integer('doc_no').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.serviceId, t.lang] }),
+    uniqueIndex('directory_search_doc_doc_no_idx').on(t.docNo),
     index('directory_search_doc_document_idx').using('gin', t.document),
     index('directory_search_doc_name_trgm_idx').using('gin', sql`${t.nameNorm} gin_trgm_ops`),
   ],
 );
+
+/** A number for each service that has search documents (its documents are numbered from it). */
+export const directorySearchService = pgTable('directory_search_service', {
+  serviceId: text('service_id').primaryKey(),
+  no: integer('no').generatedAlwaysAsIdentity().notNull().unique(),
+});
+
+/**
+ * Term sets (search.terms.ts, migration 0008): for each lexeme of the search documents and each language, the
+ * sorted numbers of the documents that hold it (intarray), so the size of a large result is counted without
+ * reading its documents. Kept by directory_search_reindex() in the transaction that changes the documents.
+ */
+export const directorySearchTerm = pgTable(
+  'directory_search_term',
+  {
+    lexeme: text('lexeme').notNull(),
+    lang: text('lang').notNull(),
+    docs: integer('docs').array().notNull(),
+    /** Holds at least the "hot" number of documents: its champions are kept. */
+    hot: boolean('hot').notNull().default(false),
+    /** Changed by the running maintenance (always false between transactions). */
+    dirty: boolean('dirty').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.lexeme, t.lang] }),
+    // Prefix lookups ('jur':*) scan a range in byte order, whatever the database's collation.
+    index('directory_search_term_prefix_idx').using('btree', sql`${t.lexeme} collate "C"`),
+  ],
+);
+
+/** The champions of a hot term: its best documents by impact (weights of the lexeme, shorter documents first). */
+export const directorySearchChampion = pgTable(
+  'directory_search_champion',
+  {
+    lexeme: text('lexeme').notNull(),
+    lang: text('lang').notNull(),
+    docNo: integer('doc_no').notNull(),
+    impact: real('impact').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.lexeme, t.lang, t.docNo] }),
+    index('directory_search_champion_doc_no_idx').on(t.docNo),
+  ],
+);
+
+/** One row: the numbers of documents whose service has several (counted once), and the champion settings. */
+export const directorySearchState = pgTable('directory_search_state', {
+  id: integer('id').primaryKey(),
+  multi: integer('multi').array().notNull().default(sql`'{}'`),
+  /** A term with at least this many documents keeps champions… */
+  hot: integer('hot').notNull(),
+  /** …this many. */
+  keep: integer('keep').notNull(),
+});
 
 /** Every normalised word of the directory's text: typos in a query are corrected against it (pg_trgm). */
 export const directoryLexeme = pgTable(

@@ -53,8 +53,6 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
       if (list) list.push(t);
       else translationsOf.set(t.record_id, [t]);
     }
-    await tx.execute(sql`delete from directory_search_doc where service_id = any(${sql.param(ids)}::text[])`);
-
     const docs: { serviceId: string; lang: string; isOriginal: boolean; name: string; body: string }[] = [];
     const words = new Set<string>();
     for (const service of services) {
@@ -94,20 +92,10 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
         }
       }
     }
-    if (docs.length > 0) {
-      // The documents travel as one JSON parameter; each is weighted: name (A), body (B), and the name once more in
-      // the simple configuration (C), so an unstemmed name still matches.
-      const batch = JSON.stringify(docs.map((d) => ({ ...d, config: searchConfigFor(d.lang) })));
-      await tx.execute(
-        sql`insert into directory_search_doc (service_id, lang, is_original, name_norm, document)
-            select x."serviceId", x.lang, x."isOriginal", x.name,
-                   setweight(to_tsvector(x.config::regconfig, x.name), 'A')
-                   || setweight(to_tsvector(x.config::regconfig, x.body), 'B')
-                   || setweight(to_tsvector('simple'::regconfig, x.name), 'C')
-              from json_to_recordset(${batch}::json)
-                as x("serviceId" text, lang text, "isOriginal" boolean, name text, body text, config text)`,
-      );
-    }
+    // The documents travel as one JSON parameter; the function replaces the chunk's old documents by them and
+    // keeps the term sets and champions in step (migration 0008).
+    const batch = JSON.stringify(docs.map((d) => ({ ...d, config: searchConfigFor(d.lang) })));
+    await tx.execute(sql`select directory_search_reindex(${sql.param(ids)}::text[], ${batch}::json)`);
     const list = [...words];
     if (list.length > 0) {
       await tx.execute(

@@ -3,6 +3,7 @@ import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import { detectScript, normalizeText, searchConfigsForScript, wordsOf } from './normalize.ts';
 import { DIGITS_ONLY } from './search.index.ts';
+import { type Operand, parseOperand, searchByTerms, termPath, termPathAvailable } from './search.terms.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 const MAX_QUERY_WORDS = 8;
@@ -31,6 +32,11 @@ export interface SearchFilters {
   statuses?: string[];
   page: number;
   perPage: number;
+}
+
+interface Page {
+  rows: { id: string; total: number }[];
+  total?: number;
 }
 
 export interface SearchResult {
@@ -84,9 +90,6 @@ function wordExpressions(corrections: Correction[]): string[] {
   });
 }
 
-/** One operand of a tsquery as PostgreSQL prints it: a quoted lexeme, maybe a prefix. */
-const OPERAND = /^'([^']+)'(:\*)?$/;
-
 /**
  * The alternatives of one word across configurations: each distinct operand once, without those a prefix among
  * them already matches ('jur':* covers 'juri':* and 'jurid'). Anything else (a phrase: "rendez-vous") stays whole.
@@ -95,33 +98,37 @@ function alternatives(forms: string[]): string[] {
   const parts = new Set<string>();
   for (const form of forms) {
     const operands = form.split(' | ');
-    if (operands.every((o) => OPERAND.test(o))) for (const o of operands) parts.add(o);
+    if (operands.every((o) => parseOperand(o))) for (const o of operands) parts.add(o);
     else parts.add(`( ${form} )`);
   }
   const prefixes = [...parts].flatMap((p) => {
-    const m = OPERAND.exec(p);
-    return m?.[2] ? [m[1] ?? ''] : [];
+    const o = parseOperand(p);
+    return o?.prefix ? [o.lexeme] : [];
   });
   return [...parts].filter((p) => {
-    const m = OPERAND.exec(p);
-    const lexeme = m?.[1];
-    if (lexeme === undefined) return true;
-    return !prefixes.some((prefix) => lexeme.startsWith(prefix) && p !== `'${prefix}':*`);
+    const o = parseOperand(p);
+    if (!o) return true;
+    return !prefixes.some((prefix) => o.lexeme.startsWith(prefix) && (!o.prefix || o.lexeme !== prefix));
   });
 }
 
 /**
- * The search's tsquery from each word's tsquery in each configuration ('' where one drops it as a stop word):
- * every word (or any word) by any of its forms. This matches what "every word in one configuration, in any
- * configuration" matches and more, and is several times cheaper for the GIN index to answer (a few posting lists
- * per word instead of one set per configuration). A word some configuration drops as a stop word is not required,
- * unless the query has nothing else.
+ * What the search asks for, from each word's tsquery in each configuration ('' where one drops it as a stop
+ * word): every word (or any word) by any of its forms, each word a list of alternatives. This matches what
+ * "every word in one configuration, in any configuration" matches and more, and is several times cheaper for the
+ * GIN index to answer (a few posting lists per word instead of one set per configuration). A word some
+ * configuration drops as a stop word is not required, unless the query has nothing else.
  */
-export function combineWordQueries(perWord: string[][], join: '&' | '|'): string {
+export function wordAlternatives(perWord: string[][]): string[][] {
   const content = perWord.filter((forms) => forms.every((f) => f !== ''));
   return (content.length > 0 ? content : perWord)
     .map((forms) => alternatives(forms.filter((f) => f !== '')))
-    .filter((a) => a.length > 0)
+    .filter((a) => a.length > 0);
+}
+
+/** The tsquery of those words. */
+export function combineWordQueries(perWord: string[][], join: '&' | '|'): string {
+  return wordAlternatives(perWord)
     .map((a) => (a.length === 1 ? (a[0] ?? '') : `( ${a.join(' | ')} )`))
     .join(` ${join} `);
 }
@@ -228,29 +235,34 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
   // Each word in each configuration the script allows, in one round trip; the tsquery for "every word" and for
   // "any word" are both built from it.
   const expressions = wordExpressions(corrections);
-  const forms = await queryRows<{ n: number; q: string }>(
+  const forms = await queryRows<Record<string, string>>(
     db,
-    sql`select w.n::int as n, to_tsquery(c::regconfig, w.expr)::text as q
-          from unnest(${sql.param(expressions)}::text[]) with ordinality as w(expr, n),
-               unnest(${sql.param(configs)}::text[]) c`,
+    sql`select ${sql.join(
+      expressions.map((e, i) => sql`to_tsquery(c::regconfig, ${e})::text as ${sql.identifier(`w${i}`)}`),
+      sql`, `,
+    )} from unnest(${sql.param(configs)}::text[]) c`,
   );
-  const perWord = expressions.map((_, i) => forms.filter((r) => r.n === i + 1).map((r) => r.q));
+  const perWord = expressions.map((_, i) => forms.map((r) => r[`w${i}`] ?? ''));
   const compile = (join: '&' | '|') => combineWordQueries(perWord, join);
-  const run = async (join: '&' | '|', limit = f.perPage, from = offset) => {
+  // The term path needs plain operands (no phrase) and no filters.
+  const operandWords = wordAlternatives(perWord).map((a) => a.map(parseOperand));
+  const termWords = operandWords.every((a) => a.every(Boolean)) ? (operandWords as Operand[][]) : undefined;
+  const where = filterClauses(f, serviceId);
+  const filters = where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``;
+  const score = (tsquery: SQL) =>
+    sql`directory_search_score(d.document, (${tsquery}), d.lang, ${f.locale ?? ''}, d.name_norm, ${normalized})`;
+
+  /** A page of services, with the total when it is known even if the page is empty. */
+  const run = async (join: '&' | '|', limit = f.perPage, from = offset): Promise<Page> => {
     const tsquery = sql`${compile(join)}::tsquery`;
-    const where = filterClauses(f, serviceId);
-    const filters = where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``;
     if (f.near) {
       // Sorted by distance: every match is a candidate.
-      return queryRows<{ id: string; total: number }>(
+      const rows = await queryRows<{ id: string; total: number }>(
         db,
         // The tsquery stands in the WHERE clause (not joined from a CTE) so the planner sees a constant and uses the
         // GIN index instead of reading every document.
         sql`with hits as (
-              select d.service_id as id,
-                     max(ts_rank_cd(d.document, (${tsquery}), 1)
-                         + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
-                         + 0.3 * similarity(d.name_norm, ${normalized})) as score
+              select d.service_id as id, max(${score(tsquery)}) as score
                 from directory_search_doc d
                where d.document @@ (${tsquery}) ${filters}
                group by d.service_id),
@@ -260,14 +272,28 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
             order by r.distance nulls last, r.score desc, r.id
             limit ${limit} offset ${from}`,
       );
+      return { rows };
+    }
+    let known: number | undefined;
+    if (termPath.enabled && termWords && where.length === 0 && (await termPathAvailable(db))) {
+      const byTerms = await searchByTerms(db, {
+        words: termWords,
+        join,
+        tsquery: compile(join),
+        locale: f.locale ?? '',
+        query: normalized,
+        limit,
+        offset: from,
+      });
+      if (byTerms.rows || byTerms.total === 0) return { rows: byTerms.rows ?? [], total: byTerms.total };
+      known = byTerms.total;
     }
     // Every match gets the cheap rank (ts_rank, term frequency and weights: ~0.5 µs a document); only the best
     // candidates by it get the costly ones — cover density (ts_rank_cd, ~6× ts_rank) and name similarity (a
-    // trigram comparison) — and are ordered by those. Common words match a quarter of a large directory, so what
-    // is computed for every match decides the latency; counting the matches stays exact. Only ids, languages and
-    // the cheap rank are kept for every match (small enough to stay in memory).
+    // trigram comparison) — and are ordered by those. Counting the matches stays exact (or was done from the term
+    // sets). Only ids, languages and the cheap rank are kept for every match (small enough to stay in memory).
     const candidates = Math.max(CANDIDATES, from + limit);
-    return queryRows<{ id: string; total: number }>(
+    const rows = await queryRows<{ id: string; total: number }>(
       db,
       sql`with matches as materialized (
             select d.service_id as id, d.lang, ts_rank(d.document, (${tsquery}), 1) as cheap_score
@@ -278,31 +304,39 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
              order by m.cheap_score + case when m.lang = ${f.locale ?? ''} then 0.01 else 0 end desc, m.id
              limit ${candidates}),
           hits as (
-            select c.id,
-                   max(ts_rank_cd(d.document, (${tsquery}), 1)
-                       + case when d.lang = ${f.locale ?? ''} then 0.01 else 0 end
-                       + 0.3 * similarity(d.name_norm, ${normalized})) as score
+            select c.id, max(${score(tsquery)}) as score
               from candidates c join directory_search_doc d on d.service_id = c.id and d.lang = c.lang
              group by c.id)
           -- count(distinct …) sorts; a DISTINCT subquery hashes, several times faster on tens of thousands of ids.
-          select h.id, (select count(*) from (select distinct m.id from matches m) u)::int as total from hits h
+          select h.id, ${known ?? sql`(select count(*) from (select distinct m.id from matches m) u)`}::int as total
+            from hits h
           order by h.score desc, h.id
           limit ${limit} offset ${from}`,
     );
+    return { rows, ...(known === undefined ? {} : { total: known }) };
+  };
+  /** The number of services matching. */
+  const totalOf = async (join: '&' | '|') => {
+    const page = await run(join, 1, 0);
+    return page.total ?? page.rows[0]?.total ?? 0;
   };
   // All words first; when no service has them all, any of them.
   let join: '&' | '|' = '&';
-  let rows = await run(join);
-  if (rows.length === 0 && corrections.length > 1 && (offset === 0 || (await run('&', 1, 0)).length === 0)) {
+  let page = await run(join);
+  if (
+    page.rows.length === 0 &&
+    corrections.length > 1 &&
+    (page.total ?? (offset === 0 ? 0 : await totalOf('&'))) === 0
+  ) {
     join = '|';
-    rows = await run(join);
+    page = await run(join);
   }
   // A page past the end has no rows to carry the total: ask for it.
-  const total = rows[0]?.total ?? (offset > 0 ? ((await run(join, 1, 0))[0]?.total ?? 0) : 0);
+  const total = page.total ?? page.rows[0]?.total ?? (offset > 0 ? await totalOf(join) : 0);
   const corrected = corrections.map((c) => (!c.known && c.fix ? c.fix : c.input)).join(' ');
   return {
     total,
-    ids: rows.map((r) => r.id),
+    ids: page.rows.map((r) => r.id),
     ...(corrected !== words.join(' ') ? { correctedQuery: corrected } : {}),
   };
 }

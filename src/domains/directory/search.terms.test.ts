@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/rows.ts';
+import { freshDatabase, type TestDatabase } from '../../db/testing.ts';
+import { loadCatalogues } from '../../i18n/index.ts';
+import { loadDemoCityIfEmpty } from './demo.ts';
+import { reindexServices } from './search.index.ts';
+import { termPath, termPathAvailable } from './search.terms.ts';
+import { searchServices } from './search.ts';
+
+const LABELLED = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, 'relevance/queries.json'), 'utf8'),
+) as { q: string; locale: string; expect: string[] }[];
+/** Words common in the demo, prefixes, stop words, a phrase, and words it does not have. */
+const MORE = [
+  'free',
+  'legal',
+  'grat',
+  'con',
+  'the',
+  'a',
+  'бесп',
+  'مجاني',
+  'rendez-vous',
+  'xyzzy',
+  'help food legal',
+];
+/** Small enough that the demo city's common terms are hot and their champions fewer than their documents. */
+const HOT = 3;
+const KEEP = 4;
+
+describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let db: TestDatabase;
+  const defaults = { ...termPath };
+  beforeAll(async () => {
+    db = await freshDatabase();
+    await db.db.execute(sql`update directory_search_state set hot = ${HOT}, keep = ${KEEP}`);
+    await loadDemoCityIfEmpty(db.db, loadCatalogues('en'));
+  });
+  afterEach(() => Object.assign(termPath, defaults));
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Every derived structure equals what a rebuild from the search documents gives. */
+  async function expectInStep(step: string) {
+    const setDrift = await queryRows<{ lexeme: string; lang: string }>(
+      db.db,
+      sql`with rebuilt as (
+            select u.lexeme, d.lang, sort(array_agg(d.doc_no)) as docs
+              from directory_search_doc d cross join lateral unnest(d.document) u group by u.lexeme, d.lang)
+          select coalesce(r.lexeme, t.lexeme) as lexeme, coalesce(r.lang, t.lang) as lang
+            from rebuilt r full join directory_search_term t on t.lexeme = r.lexeme and t.lang = r.lang
+           where r.docs is distinct from t.docs or t.hot <> (icount(t.docs) >= ${HOT}) or t.dirty`,
+    );
+    expect(setDrift, step).toEqual([]);
+    const championDrift = await queryRows<{ lexeme: string }>(
+      db.db,
+      sql`with expected as (
+            select x.lexeme, x.lang, x.doc_no from (
+              select t.lexeme, t.lang, d.doc_no,
+                     row_number() over (partition by t.lexeme, t.lang
+                                        order by directory_search_impact(u.weights, length(d.document)) desc, d.doc_no) r
+                from directory_search_term t cross join lateral unnest(t.docs) n(doc_no)
+                join directory_search_doc d on d.doc_no = n.doc_no cross join lateral unnest(d.document) u
+               where icount(t.docs) >= ${HOT} and u.lexeme = t.lexeme) x
+             where x.r <= ${KEEP})
+          select coalesce(e.lexeme, c.lexeme) as lexeme from expected e
+            full join directory_search_champion c on c.lexeme = e.lexeme and c.lang = e.lang and c.doc_no = e.doc_no
+           where e.doc_no is null or c.doc_no is null`,
+    );
+    expect(championDrift, step).toEqual([]);
+    const [multi] = await queryRows<{ same: boolean }>(
+      db.db,
+      sql`select s.multi = coalesce((select sort(array_agg(d.doc_no)) from directory_search_doc d
+                 where (select count(*) from directory_search_doc e where e.service_id = d.service_id) > 1), '{}') as same
+            from directory_search_state s`,
+    );
+    expect(multi?.same, step).toBe(true);
+  }
+
+  if (!process.env.DATABASE_URL) {
+    it('keeps none on PGlite, whose searches take the GIN path', async () => {
+      expect(await termPathAvailable(db.db)).toBe(false);
+      const [row] = await queryRows<{ terms: number; docs: number }>(
+        db.db,
+        sql`select (select count(*)::int from directory_search_term) as terms,
+                   (select count(*)::int from directory_search_doc where doc_no is not null) as docs`,
+      );
+      expect(row?.terms).toBe(0);
+      expect(row?.docs).toBeGreaterThan(400);
+    });
+    return;
+  }
+
+  it('keeps term sets, champions and the services with several versions equal to a rebuild', async () => {
+    expect(await termPathAvailable(db.db)).toBe(true);
+    const [hot] = await queryRows<{ n: number; c: number }>(
+      db.db,
+      sql`select count(*)::int as n, (select count(*)::int from directory_search_champion) as c
+            from directory_search_term where hot`,
+    );
+    // The demo has hot terms, and their champions are fewer than their documents.
+    expect(hot?.n).toBeGreaterThan(10);
+    await expectInStep('loaded');
+
+    const services = await queryRows<{ id: string }>(
+      db.db,
+      sql`select id from hsds_service order by id limit 3`,
+    );
+    const [edited, untranslated, deleted] = services.map((s) => s.id);
+    await db.db.transaction(async (tx) => {
+      // New words, common words gone: champions leave and others take their place.
+      await tx.execute(sql`update hsds_service set name = 'Xylophone repair', description = 'Xylophone lessons'
+                            where id = ${edited}`);
+      await tx.execute(sql`delete from directory_translation where record_id = ${untranslated}`);
+      await tx.execute(sql`delete from hsds_service where id = ${deleted}`);
+      await reindexServices(
+        tx,
+        [edited, untranslated, deleted].filter((id): id is string => id !== undefined),
+      );
+    });
+    await expectInStep('edited');
+    expect((await searchServices(db.db, { q: 'xylophone', page: 1, perPage: 10 })).ids).toEqual([edited]);
+
+    // Two maintainers at once (several pooled connections on PostgreSQL) queue on the function's lock.
+    const all = (await queryRows<{ id: string }>(db.db, sql`select id from hsds_service`)).map((s) => s.id);
+    await Promise.all([
+      db.db.transaction((tx) => reindexServices(tx, all.slice(0, 30))),
+      db.db.transaction((tx) => reindexServices(tx, all.slice(20))),
+    ]);
+    await expectInStep('reindexed twice at once');
+  });
+
+  it('counts exactly what the GIN index matches, whichever path ranks the page', async () => {
+    for (const q of [...LABELLED.map((l) => l.q), ...MORE]) {
+      for (const page of [1, 3]) {
+        const request = { q, locale: 'en', page, perPage: 4 };
+        termPath.enabled = false;
+        const gin = await searchServices(db.db, request);
+        const everything = await searchServices(db.db, { ...request, page: 1, perPage: 100 });
+        termPath.enabled = true;
+        termPath.minMatches = defaults.minMatches;
+        const full = await searchServices(db.db, request);
+        termPath.minMatches = 0;
+        const champions = await searchServices(db.db, request);
+        expect([full.total, champions.total], q).toEqual([gin.total, gin.total]);
+        for (const id of [...full.ids, ...champions.ids]) expect(everything.ids, q).toContain(id);
+        // Ranked in full, the page is the GIN path's.
+        expect(full.ids, q).toEqual(gin.ids);
+      }
+    }
+  });
+
+  it('finds the labelled services from the champions too', async () => {
+    termPath.minMatches = 0;
+    let found = 0;
+    for (const query of LABELLED) {
+      const result = await searchServices(db.db, { q: query.q, locale: query.locale, page: 1, perPage: 3 });
+      if (query.expect.some((id) => result.ids.includes(id))) found += 1;
+    }
+    // The same bar as the relevance set (relevance.test.ts), with four champions a term.
+    expect(found / LABELLED.length).toBeGreaterThanOrEqual(0.9);
+  });
+});
