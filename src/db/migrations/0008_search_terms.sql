@@ -145,6 +145,36 @@ END;
 $$;
 $ddl$;
     EXECUTE $ddl$
+-- Adds the search documents of these services to the term sets, offers them as champions, notes the services with
+-- several documents, and settles (reindex, after replacing the documents; this migration, for those already there).
+CREATE FUNCTION directory_search_learn(service_ids text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO directory_search_term (lexeme, lang, docs, dirty)
+  SELECT u.lexeme, d.lang, sort(array_agg(d.doc_no)), true
+    FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
+   WHERE d.service_id = ANY(service_ids)
+   GROUP BY u.lexeme, d.lang
+   ORDER BY 1, 2
+  ON CONFLICT (lexeme, lang) DO UPDATE SET docs = directory_search_term.docs | excluded.docs, dirty = true;
+  -- The new documents are offered as champions of the hot terms they hold (settle keeps the best); terms without
+  -- champions get theirs chosen from all their documents.
+  INSERT INTO directory_search_champion (lexeme, lang, doc_no, impact)
+  SELECT u.lexeme, d.lang, d.doc_no, directory_search_impact(u.weights, length(d.document))
+    FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
+    JOIN directory_search_term t ON t.lexeme = u.lexeme AND t.lang = d.lang AND t.hot
+   WHERE d.service_id = ANY(service_ids)
+     AND EXISTS (SELECT 1 FROM directory_search_champion c WHERE c.lexeme = t.lexeme AND c.lang = t.lang);
+  UPDATE directory_search_state SET multi = multi | coalesce((
+    SELECT sort(array_agg(d.doc_no)) FROM directory_search_doc d
+     WHERE d.service_id = ANY(service_ids)
+       AND EXISTS (SELECT 1 FROM directory_search_doc e WHERE e.service_id = d.service_id AND e.doc_no <> d.doc_no)), '{}')
+   WHERE id = 1;
+  PERFORM directory_search_settle();
+END;
+$$;
+$ddl$;
+    EXECUTE $ddl$
 CREATE FUNCTION directory_search_reindex(service_ids text[], docs json) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -167,27 +197,7 @@ BEGIN
   END IF;
 
   PERFORM directory_search_replace_docs(service_ids, docs);
-  INSERT INTO directory_search_term (lexeme, lang, docs, dirty)
-  SELECT u.lexeme, d.lang, sort(array_agg(d.doc_no)), true
-    FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
-   WHERE d.service_id = ANY(service_ids)
-   GROUP BY u.lexeme, d.lang
-   ORDER BY 1, 2
-  ON CONFLICT (lexeme, lang) DO UPDATE SET docs = directory_search_term.docs | excluded.docs, dirty = true;
-  -- The new documents are offered as champions of the hot terms they hold (settle keeps the best); terms without
-  -- champions get theirs chosen from all their documents.
-  INSERT INTO directory_search_champion (lexeme, lang, doc_no, impact)
-  SELECT u.lexeme, d.lang, d.doc_no, directory_search_impact(u.weights, length(d.document))
-    FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
-    JOIN directory_search_term t ON t.lexeme = u.lexeme AND t.lang = d.lang AND t.hot
-   WHERE d.service_id = ANY(service_ids)
-     AND EXISTS (SELECT 1 FROM directory_search_champion c WHERE c.lexeme = t.lexeme AND c.lang = t.lang);
-  UPDATE directory_search_state SET multi = multi | coalesce((
-    SELECT sort(array_agg(d.doc_no)) FROM directory_search_doc d
-     WHERE d.service_id = ANY(service_ids)
-       AND EXISTS (SELECT 1 FROM directory_search_doc e WHERE e.service_id = d.service_id AND e.doc_no <> d.doc_no)), '{}')
-   WHERE id = 1;
-  PERFORM directory_search_settle();
+  PERFORM directory_search_learn(service_ids);
 END;
 $$;
 $ddl$;
@@ -284,18 +294,7 @@ BEGIN
 END;
 $$;
 $ddl$;
-    EXECUTE $ddl$
-INSERT INTO directory_search_term (lexeme, lang, docs, dirty)
-SELECT u.lexeme, d.lang, sort(array_agg(d.doc_no)), true
-  FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u GROUP BY u.lexeme, d.lang;
-$ddl$;
-    EXECUTE $ddl$
-UPDATE directory_search_state SET multi = coalesce((
-  SELECT sort(array_agg(d.doc_no)) FROM directory_search_doc d
-   WHERE EXISTS (SELECT 1 FROM directory_search_doc e WHERE e.service_id = d.service_id AND e.doc_no <> d.doc_no)), '{}')
- WHERE id = 1;
-$ddl$;
-    PERFORM directory_search_settle();
+    PERFORM directory_search_learn(array(SELECT service_id FROM directory_search_service));
   ELSE
     EXECUTE $ddl$
 CREATE FUNCTION directory_search_reindex(service_ids text[], docs json) RETURNS void

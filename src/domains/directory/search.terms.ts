@@ -80,9 +80,9 @@ export function termPathAvailable(db: Db): Promise<boolean> {
  */
 export async function searchByTerms(db: Db, q: TermSearch): Promise<TermResult> {
   const operands = q.words.flatMap((alternatives, word) => alternatives.map((o) => ({ ...o, word })));
-  const rows = await queryRows<{ n: number; total: number; ranked: boolean; id: string | null }>(
+  const rows = await queryRows<{ total: number; ranked: boolean; id: string | null }>(
     db,
-    sql`select n, total, ranked, id from directory_search_by_terms(
+    sql`select total, ranked, id from directory_search_by_terms(
           ${sql.param(operands.map((o) => o.lexeme))}::text[], ${sql.param(operands.map((o) => o.word))}::int[],
           ${sql.param(operands.map((o) => o.prefix))}::boolean[], ${q.join === '&'}, ${q.tsquery}::tsquery,
           ${q.locale}, ${q.query}, ${termPath.minMatches}, ${termPath.maxLoose}, ${q.limit}, ${q.offset})`,

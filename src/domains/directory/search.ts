@@ -126,11 +126,14 @@ export function wordAlternatives(perWord: string[][]): string[][] {
     .filter((a) => a.length > 0);
 }
 
+/** The tsquery of words given as their alternatives. */
+function joinAlternatives(words: string[][], join: '&' | '|'): string {
+  return words.map((a) => (a.length === 1 ? (a[0] ?? '') : `( ${a.join(' | ')} )`)).join(` ${join} `);
+}
+
 /** The tsquery of those words. */
 export function combineWordQueries(perWord: string[][], join: '&' | '|'): string {
-  return wordAlternatives(perWord)
-    .map((a) => (a.length === 1 ? (a[0] ?? '') : `( ${a.join(' | ')} )`))
-    .join(` ${join} `);
+  return joinAlternatives(wordAlternatives(perWord), join);
 }
 
 function filterClauses(f: SearchFilters, serviceId: SQL): SQL[] {
@@ -243,9 +246,10 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
     )} from unnest(${sql.param(configs)}::text[]) c`,
   );
   const perWord = expressions.map((_, i) => forms.map((r) => r[`w${i}`] ?? ''));
-  const compile = (join: '&' | '|') => combineWordQueries(perWord, join);
+  const asked = wordAlternatives(perWord);
+  const compile = (join: '&' | '|') => joinAlternatives(asked, join);
   // The term path needs plain operands (no phrase) and no filters.
-  const operandWords = wordAlternatives(perWord).map((a) => a.map(parseOperand));
+  const operandWords = asked.map((a) => a.map(parseOperand));
   const termWords = operandWords.every((a) => a.every(Boolean)) ? (operandWords as Operand[][]) : undefined;
   const where = filterClauses(f, serviceId);
   const filters = where.length ? sql`and ${sql.join(where, sql` and `)}` : sql``;
@@ -254,7 +258,8 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
 
   /** A page of services, with the total when it is known even if the page is empty. */
   const run = async (join: '&' | '|', limit = f.perPage, from = offset): Promise<Page> => {
-    const tsquery = sql`${compile(join)}::tsquery`;
+    const text = compile(join);
+    const tsquery = sql`${text}::tsquery`;
     if (f.near) {
       // Sorted by distance: every match is a candidate.
       const rows = await queryRows<{ id: string; total: number }>(
@@ -279,7 +284,7 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
       const byTerms = await searchByTerms(db, {
         words: termWords,
         join,
-        tsquery: compile(join),
+        tsquery: text,
         locale: f.locale ?? '',
         query: normalized,
         limit,
