@@ -4,7 +4,8 @@ import { queryRows } from '../src/db/rows.ts';
 import { cliDatabase } from './cli-database.ts';
 import { runCli } from './process.ts';
 
-describe('arrival create-admin and create-user', () => {
+// Each test starts the CLI several times (a Node process that opens and migrates the database): slow on a busy CI.
+describe('arrival create-admin and create-user', { timeout: 120_000 }, () => {
   let target: Awaited<ReturnType<typeof cliDatabase>>;
   beforeAll(async () => {
     target = await cliDatabase();

@@ -8,7 +8,8 @@ import { recordAudit, verifyAuditLog } from '../src/domains/audit/index.ts';
 import { cliDatabase } from './cli-database.ts';
 import { runCli } from './process.ts';
 
-describe('arrival audit verify', () => {
+// Each test starts the CLI (a Node process that opens and migrates the database): slow on a busy CI.
+describe('arrival audit verify', { timeout: 120_000 }, () => {
   let target: Awaited<ReturnType<typeof cliDatabase>>;
   beforeAll(async () => {
     target = await cliDatabase();

@@ -146,7 +146,9 @@ $$;
 $ddl$;
     EXECUTE $ddl$
 -- Adds the search documents of these services to the term sets, offers them as champions, notes the services with
--- several documents, and settles (reindex, after replacing the documents; this migration, for those already there).
+-- several documents, and settles. Called once per transaction after directory_search_reindex (search.index.ts):
+-- a hot term's set is rewritten once however many chunks were reindexed; and by this migration, for the documents
+-- already there.
 CREATE FUNCTION directory_search_learn(service_ids text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -175,6 +177,8 @@ END;
 $$;
 $ddl$;
     EXECUTE $ddl$
+-- Replaces the search documents of these services, taking their old documents out of the term sets first; the
+-- new ones are added by directory_search_learn before the transaction ends (the lock is held until then).
 CREATE FUNCTION directory_search_reindex(service_ids text[], docs json) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -197,7 +201,6 @@ BEGIN
   END IF;
 
   PERFORM directory_search_replace_docs(service_ids, docs);
-  PERFORM directory_search_learn(service_ids);
 END;
 $$;
 $ddl$;
@@ -303,6 +306,9 @@ BEGIN
   PERFORM directory_search_replace_docs(service_ids, docs);
 END;
 $$
+$ddl$;
+    EXECUTE $ddl$
+CREATE FUNCTION directory_search_learn(service_ids text[]) RETURNS void LANGUAGE sql AS $$ SELECT NULL::void $$
 $ddl$;
   END IF;
 END

@@ -3,7 +3,8 @@ import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import { normalizeText, searchConfigFor, wordsOf } from './normalize.ts';
 
-const CHUNK = 1000;
+/** Services read and indexed per statement (tests make it small to cross chunk boundaries). */
+export const reindexing = { chunk: 1000 };
 /** Words of digits only are not in the lexeme dictionary (search.ts never corrects them). */
 export const DIGITS_ONLY = /^\p{N}+$/u;
 
@@ -28,11 +29,13 @@ interface Version {
 
 /**
  * Rebuilds the search documents of these services: one per language version (original and translations),
- * each with its own text search configuration, plus the lexeme dictionary used to correct typos.
+ * each with its own text search configuration, plus the lexeme dictionary used to correct typos. Call it inside
+ * a transaction: the term sets learn the new documents at the end (migration 0008).
  */
 export async function reindexServices(tx: Db, serviceIds: string[]): Promise<void> {
-  for (let i = 0; i < serviceIds.length; i += CHUNK) {
-    const ids = serviceIds.slice(i, i + CHUNK);
+  const unique = [...new Set(serviceIds)];
+  for (let i = 0; i < unique.length; i += reindexing.chunk) {
+    const ids = unique.slice(i, i + reindexing.chunk);
     // One read per chunk for the services' searched fields and their organization's name, one for translations;
     // ids travel as one array parameter.
     const services = await queryRows<ServiceText>(
@@ -93,7 +96,7 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
       }
     }
     // The documents travel as one JSON parameter; the function replaces the chunk's old documents by them and
-    // keeps the term sets and champions in step (migration 0008).
+    // takes the old ones out of the term sets (migration 0008).
     const batch = JSON.stringify(docs.map((d) => ({ ...d, config: searchConfigFor(d.lang) })));
     await tx.execute(sql`select directory_search_reindex(${sql.param(ids)}::text[], ${batch}::json)`);
     const list = [...words];
@@ -103,4 +106,7 @@ export async function reindexServices(tx: Db, serviceIds: string[]): Promise<voi
       );
     }
   }
+  // The new documents join the term sets and champions once for all chunks: a common term's set is rewritten once
+  // per call, not once per chunk (a no-op where search has no term sets, as on PGlite).
+  if (unique.length > 0) await tx.execute(sql`select directory_search_learn(${sql.param(unique)}::text[])`);
 }
