@@ -37,9 +37,12 @@ CREATE INDEX "directory_search_champion_doc_no_idx" ON "directory_search_champio
 --> statement-breakpoint
 CREATE INDEX "directory_search_term_prefix_idx" ON "directory_search_term" USING btree ("lexeme" collate "C");
 --> statement-breakpoint
+CREATE INDEX "directory_search_term_dirty_idx" ON "directory_search_term" USING btree ("lexeme","lang") WHERE "directory_search_term"."dirty";
+--> statement-breakpoint
 CREATE UNIQUE INDEX "directory_search_doc_doc_no_idx" ON "directory_search_doc" USING btree ("doc_no");
 --> statement-breakpoint
--- hot: a term (lexeme, language) with at least this many documents keeps champions; keep: how many.
+-- hot: a term (lexeme, language) with at least this many documents keeps champions; keep: how many at most (at
+-- least half as many: see directory_search_settle).
 INSERT INTO "directory_search_state" ("id", "multi", "hot", "keep") VALUES (1, '{}', 500, 100);
 --> statement-breakpoint
 -- How much a document is about a lexeme, to choose a term's champions (search ranks them properly afterwards):
@@ -119,25 +122,30 @@ BEGIN
       FROM directory_search_champion c2 JOIN directory_search_term t ON t.lexeme = c2.lexeme AND t.lang = c2.lang
      WHERE t.dirty AND t.hot) x
    WHERE c.lexeme = x.lexeme AND c.lang = x.lang AND c.doc_no = x.doc_no AND x.r > s.keep;
-  -- Short of champions (one left while others remain): chosen again, below, from all its documents.
+  -- A term's champions are its best documents, at most keep and at least half as many. Deleted documents take
+  -- theirs with them (reindex) and nothing below the last one can replace them (learn): one left with fewer than
+  -- half is chosen again, below, from all its documents, which reads them all, so only once in a while.
   DELETE FROM directory_search_champion c USING directory_search_term t
    WHERE t.dirty AND t.hot AND c.lexeme = t.lexeme AND c.lang = t.lang
-     AND (SELECT count(*) FROM directory_search_champion c3 WHERE c3.lexeme = t.lexeme AND c3.lang = t.lang)
+     AND 2 * (SELECT count(*) FROM directory_search_champion c3 WHERE c3.lexeme = t.lexeme AND c3.lang = t.lang)
          < least(s.keep, icount(t.docs));
-  -- Newly hot, or chosen again.
+  -- Newly hot, or chosen again. The terms first (materialized, so that the planner cannot test each of their
+  -- documents for champions), then their documents.
+  WITH need AS MATERIALIZED (
+    SELECT t.lexeme, t.lang, t.docs FROM directory_search_term t
+     WHERE t.dirty AND icount(t.docs) >= s.hot
+       AND NOT EXISTS (SELECT 1 FROM directory_search_champion c WHERE c.lexeme = t.lexeme AND c.lang = t.lang))
   INSERT INTO directory_search_champion (lexeme, lang, doc_no, impact)
   SELECT x.lexeme, x.lang, x.doc_no, x.impact FROM (
     SELECT t.lexeme, t.lang, d.doc_no, directory_search_impact(u.weights, length(d.document)) AS impact,
            row_number() OVER (PARTITION BY t.lexeme, t.lang
                               ORDER BY directory_search_impact(u.weights, length(d.document)) DESC, d.doc_no) AS r
-      FROM directory_search_term t
+      FROM need t
       CROSS JOIN LATERAL unnest(t.docs) AS n(doc_no)
       -- An equality join (hash or index), never "= ANY(t.docs)", which would test every pair.
       JOIN directory_search_doc d ON d.doc_no = n.doc_no
       CROSS JOIN LATERAL unnest(d.document) u
-     WHERE t.dirty AND icount(t.docs) >= s.hot
-       AND NOT EXISTS (SELECT 1 FROM directory_search_champion c WHERE c.lexeme = t.lexeme AND c.lang = t.lang)
-       AND u.lexeme = t.lexeme) x
+     WHERE u.lexeme = t.lexeme) x
    WHERE x.r <= s.keep;
   UPDATE directory_search_term SET hot = true WHERE dirty AND NOT hot AND icount(docs) >= s.hot;
   UPDATE directory_search_term SET dirty = false WHERE dirty;
@@ -159,14 +167,23 @@ BEGIN
    GROUP BY u.lexeme, d.lang
    ORDER BY 1, 2
   ON CONFLICT (lexeme, lang) DO UPDATE SET docs = directory_search_term.docs | excluded.docs, dirty = true;
-  -- The new documents are offered as champions of the hot terms they hold (settle keeps the best); terms without
-  -- champions get theirs chosen from all their documents.
+  -- The new documents join the champions of the hot terms they hold where they rank above the last one, so the
+  -- champions stay a term's best documents (settle keeps at most keep); terms without champions get theirs chosen
+  -- from all their documents.
+  WITH offered AS MATERIALIZED (
+    SELECT u.lexeme, d.lang, d.doc_no, directory_search_impact(u.weights, length(d.document)) AS impact
+      FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
+      JOIN directory_search_term t ON t.lexeme = u.lexeme AND t.lang = d.lang AND t.hot
+     WHERE d.service_id = ANY(service_ids)),
+  last AS (
+    SELECT DISTINCT ON (c.lexeme, c.lang) c.lexeme, c.lang, c.impact, c.doc_no
+      FROM directory_search_champion c
+     WHERE (c.lexeme, c.lang) IN (SELECT o.lexeme, o.lang FROM offered o)
+     ORDER BY c.lexeme, c.lang, c.impact, c.doc_no DESC)
   INSERT INTO directory_search_champion (lexeme, lang, doc_no, impact)
-  SELECT u.lexeme, d.lang, d.doc_no, directory_search_impact(u.weights, length(d.document))
-    FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
-    JOIN directory_search_term t ON t.lexeme = u.lexeme AND t.lang = d.lang AND t.hot
-   WHERE d.service_id = ANY(service_ids)
-     AND EXISTS (SELECT 1 FROM directory_search_champion c WHERE c.lexeme = t.lexeme AND c.lang = t.lang);
+  SELECT o.lexeme, o.lang, o.doc_no, o.impact
+    FROM offered o JOIN last l ON l.lexeme = o.lexeme AND l.lang = o.lang
+   WHERE o.impact > l.impact OR (o.impact = l.impact AND o.doc_no < l.doc_no);
   UPDATE directory_search_state SET multi = multi | coalesce((
     SELECT sort(array_agg(d.doc_no)) FROM directory_search_doc d
      WHERE d.service_id = ANY(service_ids)
@@ -192,11 +209,8 @@ BEGIN
               FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
              WHERE d.service_id = ANY(service_ids) GROUP BY u.lexeme, d.lang) g
      WHERE t.lexeme = g.lexeme AND t.lang = g.lang;
-    -- A term that loses a champion has its champions chosen again from all its documents (settle): the next best
-    -- is not known here.
-    DELETE FROM directory_search_champion c
-     USING (SELECT DISTINCT c2.lexeme, c2.lang FROM directory_search_champion c2 WHERE c2.doc_no = ANY(gone)) x
-     WHERE c.lexeme = x.lexeme AND c.lang = x.lang;
+    -- The champions among them leave; the others keep their place (settle chooses again when too few are left).
+    DELETE FROM directory_search_champion WHERE doc_no = ANY(gone);
     UPDATE directory_search_state SET multi = multi - gone WHERE id = 1;
   END IF;
 

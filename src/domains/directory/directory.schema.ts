@@ -96,6 +96,8 @@ export const directorySearchTerm = pgTable(
     primaryKey({ columns: [t.lexeme, t.lang] }),
     // Prefix lookups ('jur':*) scan a range in byte order, whatever the database's collation.
     index('directory_search_term_prefix_idx').using('btree', sql`${t.lexeme} collate "C"`),
+    // Upkeep reads the terms it changed (few) out of all of them.
+    index('directory_search_term_dirty_idx').on(t.lexeme, t.lang).where(sql`${t.dirty}`),
   ],
 );
 

@@ -56,20 +56,25 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
            where r.docs is distinct from t.docs or t.hot <> (icount(t.docs) >= ${HOT}) or t.dirty`,
     );
     expect(setDrift, step).toEqual([]);
+    // Each hot term's champions are its best documents: as many as it holds, at most KEEP and at least half as
+    // many as a rebuild would choose.
     const championDrift = await queryRows<{ lexeme: string }>(
       db.db,
-      sql`with expected as (
-            select x.lexeme, x.lang, x.doc_no from (
-              select t.lexeme, t.lang, d.doc_no,
-                     row_number() over (partition by t.lexeme, t.lang
-                                        order by directory_search_impact(u.weights, length(d.document)) desc, d.doc_no) r
-                from directory_search_term t cross join lateral unnest(t.docs) n(doc_no)
-                join directory_search_doc d on d.doc_no = n.doc_no cross join lateral unnest(d.document) u
-               where icount(t.docs) >= ${HOT} and u.lexeme = t.lexeme) x
-             where x.r <= ${KEEP})
+      sql`with ranked as (
+            select t.lexeme, t.lang, d.doc_no, icount(t.docs) as size,
+                   row_number() over (partition by t.lexeme, t.lang
+                                      order by directory_search_impact(u.weights, length(d.document)) desc, d.doc_no) r
+              from directory_search_term t cross join lateral unnest(t.docs) n(doc_no)
+              join directory_search_doc d on d.doc_no = n.doc_no cross join lateral unnest(d.document) u
+             where icount(t.docs) >= ${HOT} and u.lexeme = t.lexeme),
+          held as (select lexeme, lang, count(*)::int as m from directory_search_champion group by lexeme, lang),
+          expected as (
+            select r.lexeme, r.lang, r.doc_no, r.r, r.size, coalesce(h.m, 0) as m
+              from ranked r left join held h on h.lexeme = r.lexeme and h.lang = r.lang)
           select coalesce(e.lexeme, c.lexeme) as lexeme from expected e
             full join directory_search_champion c on c.lexeme = e.lexeme and c.lang = e.lang and c.doc_no = e.doc_no
-           where e.doc_no is null or c.doc_no is null`,
+           where e.doc_no is null or (c.doc_no is null and e.r <= e.m) or (c.doc_no is not null and e.r > e.m)
+              or e.m > ${KEEP} or 2 * e.m < least(${KEEP}, e.size)`,
     );
     expect(championDrift, step).toEqual([]);
     const [multi] = await queryRows<{ same: boolean }>(
@@ -172,5 +177,36 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
     }
     // The same bar as the relevance set (relevance.test.ts), with four champions a term.
     expect(found / LABELLED.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // Last: it deletes the best services of a common term, which the labelled queries look for.
+  it('chooses a term’s champions again from all its documents once it lost most of them', async () => {
+    const [term] = await queryRows<{ lexeme: string; lang: string; services: string[] }>(
+      db.db,
+      sql`select c.lexeme, c.lang, array_agg(d.service_id order by c.impact desc, c.doc_no) as services
+            from directory_search_champion c join directory_search_doc d on d.doc_no = c.doc_no
+            join directory_search_term t on t.lexeme = c.lexeme and t.lang = c.lang
+           where icount(t.docs) >= ${KEEP} + 3
+           group by c.lexeme, c.lang having count(*) = ${KEEP} order by c.lexeme, c.lang limit 1`,
+    );
+    if (!term) throw new Error('the demo city has no term with enough documents');
+    const best = term.services.slice(0, KEEP - 1);
+    const champions = () =>
+      queryRows<{ n: number }>(
+        db.db,
+        sql`select count(*)::int as n from directory_search_champion where lexeme = ${term.lexeme} and lang = ${term.lang}`,
+      );
+    await db.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from hsds_service where id = ${best[0]}`);
+      await reindexServices(tx, best.slice(0, 1));
+    });
+    expect(await champions(), 'one left: the others keep their place').toEqual([{ n: KEEP - 1 }]);
+    await expectInStep('one champion deleted');
+    await db.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from hsds_service where id = any(${sql.param(best.slice(1))}::text[])`);
+      await reindexServices(tx, best.slice(1));
+    });
+    expect(await champions(), 'too few left: chosen again').toEqual([{ n: KEEP }]);
+    await expectInStep('champions chosen again');
   });
 });
