@@ -8,7 +8,7 @@ import { runCli, type ServerProcess, startServerProcess } from './process.ts';
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'arrival-cli-'));
 const KEY = Buffer.alloc(32, 3).toString('base64');
 
-describe('arrival CLI', () => {
+describe('arrival CLI', { timeout: 120_000 }, () => {
   it('prints usage and exits 2 for an unknown command', async () => {
     const res = await runCli(['frobnicate'], {});
     expect(res.code).toBe(2);
@@ -50,7 +50,8 @@ describe('arrival CLI', () => {
   });
 });
 
-describe('arrival start on the embedded database', () => {
+// Each test starts Node processes on a database: slow on a busy CI.
+describe('arrival start on the embedded database', { timeout: 120_000 }, () => {
   const dataDir = path.join(tempDir(), 'data');
   let server: ServerProcess;
   beforeAll(async () => {

@@ -101,7 +101,10 @@ export const directorySearchTerm = pgTable(
   ],
 );
 
-/** The champions of a hot term: its best documents by impact (weights of the lexeme, shorter documents first). */
+/**
+ * The champions of a hot term: its best documents by impact (weights of the lexeme, shorter documents first), at
+ * most `keep` and at least half as many (deleted champions are chosen again only below half: migration 0008).
+ */
 export const directorySearchChampion = pgTable(
   'directory_search_champion',
   {
@@ -122,7 +125,7 @@ export const directorySearchState = pgTable('directory_search_state', {
   multi: integer('multi').array().notNull().default(sql`'{}'`),
   /** A term with at least this many documents keeps champions… */
   hot: integer('hot').notNull(),
-  /** …this many. */
+  /** …this many at most (at least half as many). */
   keep: integer('keep').notNull(),
 });
 
