@@ -96,6 +96,16 @@ describe(`search filters on the demo city (${process.env.DATABASE_URL ? 'Postgre
     expect(within.total).toBeLessThan((await searchServices(db.db, all)).total);
   });
 
+  it('counts each service once, however many of its language versions match', async () => {
+    // The demo city has every service in 8 languages: a word found in several versions of one service.
+    for (const q of ['doctor', 'free', 'legal', 'gratuit', 'مجاني', 'help food']) {
+      const everything = await searchServices(db.db, { q, page: 1, perPage: 100 });
+      expect(everything.total, q).toBeGreaterThan(0);
+      expect(new Set(everything.ids).size, q).toBe(everything.ids.length);
+      expect(everything.total, q).toBe(everything.ids.length);
+    }
+  });
+
   it('answers a page past the end with no ids and the right total', async () => {
     const page = await searchServices(db.db, { q: 'doctor', page: 50, perPage: 10 });
     expect(page.ids).toEqual([]);

@@ -301,7 +301,7 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
     const rows = await queryRows<{ id: string; total: number }>(
       db,
       sql`with matches as materialized (
-            select d.service_id as id, d.lang, ts_rank(d.document, (${tsquery}), 1) as cheap_score
+            select d.service_id as id, d.lang, d.doc_no, ts_rank(d.document, (${tsquery}), 1) as cheap_score
               from directory_search_doc d
              where d.document @@ (${tsquery}) ${filters}),
           candidates as (
@@ -312,8 +312,9 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
             select c.id, max(${score(tsquery)}) as score
               from candidates c join directory_search_doc d on d.service_id = c.id and d.lang = c.lang
              group by c.id)
-          -- count(distinct …) sorts; a DISTINCT subquery hashes, several times faster on tens of thousands of ids.
-          select h.id, ${known ?? sql`(select count(*) from (select distinct m.id from matches m) u)`}::int as total
+          -- count(distinct …) sorts; a DISTINCT subquery hashes, several times faster on tens of thousands of ids,
+          -- and faster still on the service's number (the document's number over 64, migration 0008) than its id.
+          select h.id, ${known ?? sql`(select count(*) from (select distinct m.doc_no >> 6 from matches m) u)`}::int as total
             from hits h
           order by h.score desc, h.id
           limit ${limit} offset ${from}`,
