@@ -156,10 +156,12 @@ $ddl$;
 -- Adds the search documents of these services to the term sets, offers them as champions, notes the services with
 -- several documents, and settles. Called once per transaction after directory_search_reindex (search.index.ts):
 -- a hot term's set is rewritten once however many chunks were reindexed; and by this migration, for the documents
--- already there.
+-- already there. Learning the same documents again changes nothing.
 CREATE FUNCTION directory_search_learn(service_ids text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- The lock of directory_search_reindex (already held when called after it in the same transaction).
+  PERFORM pg_advisory_xact_lock(7243903);
   INSERT INTO directory_search_term (lexeme, lang, docs, dirty)
   SELECT u.lexeme, d.lang, sort(array_agg(d.doc_no)), true
     FROM directory_search_doc d CROSS JOIN LATERAL unnest(d.document) u
@@ -183,7 +185,8 @@ BEGIN
   INSERT INTO directory_search_champion (lexeme, lang, doc_no, impact)
   SELECT o.lexeme, o.lang, o.doc_no, o.impact
     FROM offered o JOIN last l ON l.lexeme = o.lexeme AND l.lang = o.lang
-   WHERE o.impact > l.impact OR (o.impact = l.impact AND o.doc_no < l.doc_no);
+   WHERE o.impact > l.impact OR (o.impact = l.impact AND o.doc_no < l.doc_no)
+  ON CONFLICT DO NOTHING;
   UPDATE directory_search_state SET multi = multi | coalesce((
     SELECT sort(array_agg(d.doc_no)) FROM directory_search_doc d
      WHERE d.service_id = ANY(service_ids)
