@@ -125,10 +125,12 @@ BEGIN
   -- A term's champions are its best documents, at most keep and at least half as many. Deleted documents take
   -- theirs with them (reindex) and nothing below the last one can replace them (learn): one left with fewer than
   -- half is chosen again, below, from all its documents, which reads them all, so only once in a while.
-  DELETE FROM directory_search_champion c USING directory_search_term t
-   WHERE t.dirty AND t.hot AND c.lexeme = t.lexeme AND c.lang = t.lang
-     AND 2 * (SELECT count(*) FROM directory_search_champion c3 WHERE c3.lexeme = t.lexeme AND c3.lang = t.lang)
-         < least(s.keep, icount(t.docs));
+  DELETE FROM directory_search_champion c USING (
+    SELECT t.lexeme, t.lang FROM directory_search_term t
+      JOIN directory_search_champion c3 ON c3.lexeme = t.lexeme AND c3.lang = t.lang
+     WHERE t.dirty AND t.hot
+     GROUP BY t.lexeme, t.lang HAVING 2 * count(*) < least(s.keep, max(icount(t.docs)))) x
+   WHERE c.lexeme = x.lexeme AND c.lang = x.lang;
   -- Newly hot, or chosen again. The terms first (materialized, so that the planner cannot test each of their
   -- documents for champions), then their documents.
   WITH need AS MATERIALIZED (
