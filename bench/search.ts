@@ -19,6 +19,7 @@ import { type Database, openPglite, openPostgres } from '../src/db/driver.ts';
 import { upsertRows } from '../src/domains/directory/hsds.rows.ts';
 import { buildSyntheticDirectory, loadDemoCityIfEmpty } from '../src/domains/directory/index.ts';
 import { reindexServices } from '../src/domains/directory/search.index.ts';
+import { memoryTermsOf } from '../src/domains/directory/search.memory.ts';
 import { searchServices } from '../src/domains/directory/search.ts';
 import { loadCatalogues } from '../src/i18n/index.ts';
 import {
@@ -100,6 +101,8 @@ interface SizeResult {
   p95ByKindMs: Partial<Record<QueryKind, number>>;
   emptyResults: number;
   memory?: { heapMiB: number; rssMiB: number; externalMiB: number };
+  /** PGlite: reading the services added into the in-memory term sets (search.memory.ts), and the heap it grew. */
+  termSets?: { readSeconds: number; heapMiB: number; documents: number };
 }
 
 async function timeQueries(
@@ -190,11 +193,22 @@ async function sqlWorker(kind: 'pglite' | 'postgres') {
       have = size;
       const buildSeconds = round1((performance.now() - t) / 1000);
       seedSeconds += buildSeconds;
+      // PGlite keeps its term sets in memory: read here, timed apart from the queries (the first search would).
+      const heapBefore = memory().heapUsed;
+      const read = performance.now();
+      const terms = await memoryTermsOf(database.db);
+      const termSets = terms && {
+        readSeconds: round1((performance.now() - read) / 1000),
+        heapMiB: mib(memory().heapUsed - heapBefore),
+        documents: terms.documents,
+      };
+      if (termSets)
+        log(`${kind} ${size}: term sets read in ${termSets.readSeconds} s, heap +${termSets.heapMiB} MiB`);
       const timed = await timeQueries(mix, async (q) => {
         const r = await searchServices(database.db, { q: q.q, locale: q.lang, page: 1, perPage: PER_PAGE });
         return r.ids.length;
       });
-      sizes.push({ size, buildSeconds, ...timed });
+      sizes.push({ size, buildSeconds, ...timed, ...(termSets ? { termSets } : {}) });
       log(
         `${kind} ${size}: p50 ${timed.latencyMs.p50} ms, p95 ${timed.latencyMs.p95} ms (n ${timed.latencyMs.n})`,
       );

@@ -61,6 +61,32 @@ async function readiness(db: Db): Promise<boolean> {
   }
 }
 
+const soleHandles = new WeakMap<object, PGlite>();
+
+/**
+ * Whether this is the top-level handle of an embedded database: its one connection, which every write goes
+ * through and commits before another starts. What this process reads through it may be kept in memory and kept in
+ * step by asking what changed (a transaction's handle is not: it sees what may yet be rolled back).
+ */
+export function isSoleHandle(db: Executor): boolean {
+  return soleHandles.has(db);
+}
+
+/**
+ * Calls `listener` whenever a transaction that notified `channel` commits (pg_notify), on a sole handle; false
+ * elsewhere. PGlite hears it while it reads the COMMIT's answer, before the writer's await returns.
+ */
+export async function listenOnSoleHandle(
+  db: Executor,
+  channel: string,
+  listener: () => void,
+): Promise<boolean> {
+  const client = soleHandles.get(db);
+  if (!client) return false;
+  await client.listen(channel, listener);
+  return true;
+}
+
 export interface PgliteDatabase extends Database {
   readonly kind: 'pglite';
   readonly client: PGlite;
@@ -74,6 +100,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     extensions: PGLITE_EXTENSIONS,
   });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  soleHandles.set(db, client);
   return {
     kind: 'pglite',
     client,

@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  pgSequence,
   pgTable,
   primaryKey,
   real,
@@ -70,11 +71,23 @@ export const directorySearchDoc = pgTable(
   ],
 );
 
+/** Numbers the reindexing of services, in commit order on PGlite (one connection, one transaction at a time). */
+export const directorySearchGen = pgSequence('directory_search_gen');
+
 /** A number for each service that has search documents (its documents are numbered from it). */
-export const directorySearchService = pgTable('directory_search_service', {
-  serviceId: text('service_id').primaryKey(),
-  no: integer('no').generatedAlwaysAsIdentity().notNull().unique(),
-});
+export const directorySearchService = pgTable(
+  'directory_search_service',
+  {
+    serviceId: text('service_id').primaryKey(),
+    no: integer('no').generatedAlwaysAsIdentity().notNull().unique(),
+    /**
+     * When its documents were last replaced (directory_search_replace_docs, migration 0009): the in-memory term
+     * sets of an embedded database read the services changed since they last looked (search.memory.ts).
+     */
+    gen: bigint('gen', { mode: 'number' }).notNull().default(sql`nextval('directory_search_gen')`),
+  },
+  (t) => [index('directory_search_service_gen_idx').on(t.gen)],
+);
 
 /**
  * Term sets (search.terms.ts, migration 0008): for each lexeme of the search documents and each language, the
@@ -134,8 +147,13 @@ export const directoryLexeme = pgTable(
   'directory_lexeme',
   {
     word: text('word').primaryKey(),
+    /** When it came (migration 0009): the in-memory dictionary of an embedded database reads the new ones. */
+    gen: bigint('gen', { mode: 'number' }).notNull().default(sql`nextval('directory_search_gen')`),
   },
-  (t) => [index('directory_lexeme_word_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
+  (t) => [
+    index('directory_lexeme_word_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`),
+    index('directory_lexeme_gen_idx').on(t.gen),
+  ],
 );
 
 /**

@@ -1,32 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/rows.ts';
 import { freshDatabase, type TestDatabase } from '../../db/testing.ts';
 import { loadCatalogues } from '../../i18n/index.ts';
 import { loadDemoCityIfEmpty } from './demo.ts';
+import { LABELLED_QUERIES, PATH_QUERIES } from './relevance/queries.ts';
 import { reindexing, reindexServices } from './search.index.ts';
+import { editUntranslateDelete } from './search.steps.ts';
 import { termPath, termPathAvailable } from './search.terms.ts';
 import { searchServices } from './search.ts';
 
-const LABELLED = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, 'relevance/queries.json'), 'utf8'),
-) as { q: string; locale: string; expect: string[] }[];
-/** Words common in the demo, prefixes, stop words, a phrase, and words it does not have. */
-const MORE = [
-  'free',
-  'legal',
-  'grat',
-  'con',
-  'the',
-  'a',
-  'бесп',
-  'مجاني',
-  'rendez-vous',
-  'xyzzy',
-  'help food legal',
-];
 /** Small enough that the demo city's common terms are hot and their champions fewer than their documents. */
 const HOT = 3;
 const KEEP = 4;
@@ -87,7 +70,7 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
   }
 
   if (!process.env.DATABASE_URL) {
-    it('keeps none on PGlite, whose searches take the GIN path', async () => {
+    it('keeps none in SQL on PGlite, whose term sets are kept in memory (search.memory.test.ts)', async () => {
       expect(await termPathAvailable(db.db)).toBe(false);
       const [row] = await queryRows<{ terms: number; docs: number }>(
         db.db,
@@ -111,22 +94,8 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
     expect(hot?.n).toBeGreaterThan(10);
     await expectInStep('loaded');
 
-    const services = await queryRows<{ id: string }>(
-      db.db,
-      sql`select id from hsds_service order by id limit 3`,
-    );
-    const [edited, untranslated, deleted] = services.map((s) => s.id);
-    await db.db.transaction(async (tx) => {
-      // New words, common words gone: champions leave and others take their place.
-      await tx.execute(sql`update hsds_service set name = 'Xylophone repair', description = 'Xylophone lessons'
-                            where id = ${edited}`);
-      await tx.execute(sql`delete from directory_translation where record_id = ${untranslated}`);
-      await tx.execute(sql`delete from hsds_service where id = ${deleted}`);
-      await reindexServices(
-        tx,
-        [edited, untranslated, deleted].filter((id): id is string => id !== undefined),
-      );
-    });
+    // New words, common words gone: champions leave and others take their place.
+    const edited = await editUntranslateDelete(db.db);
     await expectInStep('edited');
     expect((await searchServices(db.db, { q: 'xylophone', page: 1, perPage: 10 })).ids).toEqual([edited]);
 
@@ -153,7 +122,7 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
   });
 
   it('counts exactly what the GIN index matches, whichever path ranks the page', async () => {
-    for (const q of [...LABELLED.map((l) => l.q), ...MORE]) {
+    for (const q of PATH_QUERIES) {
       for (const page of [1, 3]) {
         const request = { q, locale: 'en', page, perPage: 4 };
         termPath.enabled = false;
@@ -175,12 +144,12 @@ describe(`term sets and champions (${process.env.DATABASE_URL ? 'PostgreSQL' : '
   it('finds the labelled services from the champions too', async () => {
     termPath.minMatches = 0;
     let found = 0;
-    for (const query of LABELLED) {
+    for (const query of LABELLED_QUERIES) {
       const result = await searchServices(db.db, { q: query.q, locale: query.locale, page: 1, perPage: 3 });
       if (query.expect.some((id) => result.ids.includes(id))) found += 1;
     }
     // The same bar as the relevance set (relevance.test.ts), with four champions a term.
-    expect(found / LABELLED.length).toBeGreaterThanOrEqual(0.9);
+    expect(found / LABELLED_QUERIES.length).toBeGreaterThanOrEqual(0.9);
   });
 
   // Last: it deletes the best services of a common term, which the labelled queries look for.

@@ -8,7 +8,8 @@
  * "champion lists" in Manning, Raghavan and Schütze, Introduction to Information Retrieval, 7.1.3). Here the query's
  * set of documents is computed from those arrays (exact: a document holds a lexeme exactly when the GIN index says
  * so) and counted; a small one is ranked in full, a large one from the champions in it. The GIN path stays for
- * everything else: filters, phrases, pages beyond what the champions cover, and PGlite (no intarray there).
+ * everything else: filters, phrases and pages beyond what the champions cover. PGlite keeps its term sets in memory
+ * instead (search.memory.ts: no intarray there).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
@@ -59,8 +60,8 @@ export interface TermResult {
 const available = new WeakMap<Db, Promise<boolean>>();
 
 /**
- * Whether this database keeps term sets: PostgreSQL with intarray does; PGlite does not (migration 0008 says why),
- * and its searches take the GIN path.
+ * Whether this database keeps term sets in SQL: PostgreSQL with intarray does; PGlite does not (migration 0008
+ * says why) and keeps them in memory (search.memory.ts).
  */
 export function termPathAvailable(db: Db): Promise<boolean> {
   let answer = available.get(db);

@@ -3,6 +3,7 @@ import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import { detectScript, normalizeText, searchConfigsForScript, wordsOf } from './normalize.ts';
 import { DIGITS_ONLY } from './search.index.ts';
+import { memoryTermsOf, searchInMemory } from './search.memory.ts';
 import { type Operand, parseOperand, searchByTerms, termPath, termPathAvailable } from './search.terms.ts';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -52,9 +53,20 @@ interface Correction {
   fix: string | null;
 }
 
-/** Corrects each query word against the directory's own words (pg_trgm similarity), keeping known words. */
-async function correctWords(db: Db, words: string[]): Promise<Correction[]> {
+/**
+ * Corrects each query word against the directory's own words (pg_trgm similarity), keeping known words. With the
+ * dictionary in memory (an embedded database), only a word that needs correcting is looked up in SQL.
+ */
+async function correctWords(db: Db, words: string[], dictionary?: Set<string>): Promise<Correction[]> {
   if (words.length === 0) return [];
+  if (dictionary) {
+    // As the statement below: a known word, a short one or a number has no correction.
+    const local = words.map((w) => {
+      const known = dictionary.has(w) || DIGITS_ONLY.test(w);
+      return { input: w, known, fix: null, settled: known || [...w].length < 4 || /^[0-9]+$/.test(w) };
+    });
+    if (local.every((c) => c.settled)) return local.map(({ settled: _, ...c }) => c);
+  }
   const rows = await queryRows<
     { input: string; known: boolean; fix: string | null } & Record<string, unknown>
   >(
@@ -233,7 +245,9 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
     return { total, ids: rows.map((r) => r.id) };
   }
 
-  const corrections = await correctWords(db, words);
+  // An embedded database keeps the term sets and the dictionary in this process's memory (search.memory.ts).
+  const memory = await memoryTermsOf(db);
+  const corrections = await correctWords(db, words, memory?.words);
   const configs = searchConfigsForScript(detectScript(normalized));
   // Each word in each configuration the script allows, in one round trip; the tsquery for "every word" and for
   // "any word" are both built from it.
@@ -280,8 +294,9 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
       return { rows };
     }
     let known: number | undefined;
-    if (termPath.enabled && termWords && where.length === 0 && (await termPathAvailable(db))) {
-      const byTerms = await searchByTerms(db, {
+    if (termPath.enabled && termWords && where.length === 0) {
+      // The term sets: in SQL on PostgreSQL, in this process's memory on an embedded database (PGlite).
+      const search = {
         words: termWords,
         join,
         tsquery: text,
@@ -289,9 +304,14 @@ export async function searchServices(db: Db, f: SearchFilters): Promise<SearchRe
         query: normalized,
         limit,
         offset: from,
-      });
-      if (byTerms.rows || byTerms.total === 0) return { rows: byTerms.rows ?? [], total: byTerms.total };
-      known = byTerms.total;
+      };
+      const byTerms = memory
+        ? await searchInMemory(db, memory, search)
+        : (await termPathAvailable(db))
+          ? await searchByTerms(db, search)
+          : undefined;
+      if (byTerms?.rows || byTerms?.total === 0) return { rows: byTerms.rows ?? [], total: byTerms.total };
+      known = byTerms?.total;
     }
     // Every match gets the cheap rank (ts_rank, term frequency and weights: ~0.5 µs a document); only the best
     // candidates by it get the costly ones — cover density (ts_rank_cd, ~6× ts_rank) and name similarity (a

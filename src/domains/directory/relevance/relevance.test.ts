@@ -1,26 +1,14 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../../db/testing.ts';
 import { loadCatalogues } from '../../../i18n/index.ts';
 import { loadDemoCityIfEmpty } from '../demo.ts';
 import { searchServices } from '../search.ts';
+import { LABELLED_QUERIES as QUERIES } from './queries.ts';
 
 /**
- * The labelled relevance set: real questions a newcomer types (typos, missing accents, Arabic with and without
- * diacritics, Ukrainian inflections, French, Persian…) and the demo services that answer them. Runs on both
- * drivers; recall@3 is the share of queries with at least one expected service in the first three results.
+ * The labelled relevance set (queries.json) runs on both drivers; recall@3 is the share of queries with at least
+ * one expected service in the first three results.
  */
-interface LabelledQuery {
-  q: string;
-  locale: string;
-  expect: string[];
-  why: string;
-}
-
-const QUERIES = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, 'queries.json'), 'utf8'),
-) as LabelledQuery[];
 /** The bar this set must clear on every driver. */
 const MIN_RECALL_AT_3 = 0.9;
 
