@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { loadDemoCityIfEmpty, publishAccessTaxonomy } from './domains/directory/index.ts';
+import { loadDemoCityIfEmpty, prepareSearch, publishAccessTaxonomy } from './domains/directory/index.ts';
 import { createKeyring } from './domains/people/index.ts';
 import { loadCatalogues } from './i18n/index.ts';
 import { dailyJobs, type Schedule, type ScheduleOptions, startSchedule } from './jobs.ts';
@@ -45,6 +45,7 @@ export async function startServer(
     if (config.demo && (await loadDemoCityIfEmpty(runtime.database.db, catalogues))) {
       logger.info('Loaded the demo city into the empty directory');
     }
+    await prepareSearch(runtime.database.db);
     app = await buildApp({
       config,
       database: runtime.database,

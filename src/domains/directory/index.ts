@@ -19,4 +19,5 @@ export { type DirectoryVersion, watchDirectoryVersion } from './hsds.cache.ts';
 export { type ImportProblem, ImportRejected } from './hsds.import.ts';
 export { type HsdsApiDeps, hsdsRoutes } from './hsds.routes.ts';
 export { hsdsLocation } from './hsds.tables.ts';
+export { prepareSearch } from './search.memory.ts';
 export { buildSyntheticDirectory, seedSyntheticDirectory } from './synthetic.ts';

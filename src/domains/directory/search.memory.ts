@@ -412,6 +412,14 @@ export async function memoryTermsOf(db: Db): Promise<MemoryTerms | undefined> {
   return terms;
 }
 
+/**
+ * Reads what search keeps in memory (an embedded database's term sets) before the first request, so that the first
+ * search does not wait for it (~4 s at 100,000 services); nothing elsewhere.
+ */
+export async function prepareSearch(db: Db): Promise<void> {
+  await memoryTermsOf(db);
+}
+
 /** Counts the query's services and ranks a page from the in-memory term sets (the term path of PGlite). */
 export async function searchInMemory(db: Db, terms: MemoryTerms, q: TermSearch): Promise<TermResult> {
   const found = terms.match(q.words, q.join);
