@@ -128,9 +128,15 @@ export async function importHsds(db: Db, source: string, options: ImportOptions)
   setContentLanguages(flat, options);
   const tabular = statSync(source).isDirectory();
   await db.transaction(async (tx) => {
-    await upsertRows(tx, flat);
+    const replaced = await upsertRows(tx, flat);
     // A nested JSON service says all its children; a tabular package only for the tables it has files for.
-    await removeDroppedChildren(tx, flat, CONTAINMENT, tabular ? new Set(flat.tables.keys()) : undefined);
+    await removeDroppedChildren(
+      tx,
+      flat,
+      replaced,
+      CONTAINMENT,
+      tabular ? new Set(flat.tables.keys()) : undefined,
+    );
     await reindexServices(tx, [...(flat.tables.get('service')?.keys() ?? [])]);
   });
   return {

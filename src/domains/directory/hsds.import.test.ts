@@ -67,14 +67,20 @@ describe('import-hsds and export-hsds', () => {
 
   it('updates a record when the same id is imported again, and drops children it no longer has', async () => {
     const changed = example();
+    const phones = async () => (await allRows(db.db, 'phone')).filter((p) => p.service_id === changed.id);
+    // Only the service holds its cost options (its phone is also its places' and organization's).
+    const costs = async () =>
+      (await allRows(db.db, 'cost_option')).filter((c) => c.service_id === changed.id);
+    expect(await costs(), 'the service has a cost option to lose').not.toEqual([]);
     changed.name = 'Community Counselling (renamed)';
     changed.phones = [];
+    changed.cost_options = [];
     await importHsds(db.db, writeJson(changed), options);
     const services = await allRows(db.db, 'service');
     expect(services).toHaveLength(1);
     expect(services[0]?.name).toBe('Community Counselling (renamed)');
-    const phones = (await allRows(db.db, 'phone')).filter((p) => p.service_id === changed.id);
-    expect(phones).toEqual([]);
+    expect(await phones()).toEqual([]);
+    expect(await costs()).toEqual([]);
     await importHsds(db.db, EXAMPLE, options);
   });
 

@@ -1,6 +1,7 @@
 import { getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/driver.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
 import { HSDS_TABLES, type HsdsTableName } from './hsds.tables.ts';
 
@@ -57,8 +58,12 @@ export function toHsds(table: string, row: Record<string, unknown>, keepArrival 
 const CHUNK = 500;
 const BULK = 2000;
 
-/** Inserts or replaces (by id) every row of an import, in the caller's transaction. */
-export async function upsertRows(tx: Db, flat: FlatRows): Promise<void> {
+/**
+ * Inserts or replaces (by id) every row of an import, in the caller's transaction. Returns, per table, the ids
+ * that were already there (replaced, not new): only those can have children the import no longer has.
+ */
+export async function upsertRows(tx: Db, flat: FlatRows): Promise<Map<string, Set<string>>> {
+  const replaced = new Map<string, Set<string>>();
   for (const [name, rows] of flat.tables) {
     const table = hsdsTable(name);
     const columns = Object.values(getTableColumns(table)).map((c) => c.name);
@@ -76,30 +81,41 @@ export async function upsertRows(tx: Db, flat: FlatRows): Promise<void> {
     const values = [...rows.values()];
     // One parameter per batch: the rows as JSON, typed by the table's own row type (json_populate_recordset),
     // far cheaper than a bound parameter per field.
+    const ids = new Set<string>();
     for (let i = 0; i < values.length; i += BULK) {
       const batch = JSON.stringify(values.slice(i, i + BULK));
-      await tx.execute(
-        sql`insert into ${sql.raw(tableName)} (${sql.raw(quoted)})
-            select ${sql.raw(select)} from json_populate_recordset(null::${sql.raw(tableName)}, ${batch}::json) r
-            on conflict ("id") do update set ${sql.raw(update)}`,
+      // A row the conflict clause updated has the transaction as its xmax; a new one has 0.
+      const updated = await queryRows<{ id: string }>(
+        tx,
+        sql`with written as (
+              insert into ${sql.raw(tableName)} (${sql.raw(quoted)})
+              select ${sql.raw(select)} from json_populate_recordset(null::${sql.raw(tableName)}, ${batch}::json) r
+              on conflict ("id") do update set ${sql.raw(update)}
+              returning "id", xmax)
+            select "id" from written where xmax::text <> '0'`,
       );
+      for (const row of updated) ids.add(row.id);
     }
+    replaced.set(name, ids);
   }
+  return replaced;
 }
 
 /**
  * After a record is re-imported, its children that the new version no longer has are removed
- * (a service that lost a phone number loses it here too).
+ * (a service that lost a phone number loses it here too). `replaced`: the ids upsertRows found already there; a new
+ * record has no other children than those of the import (nothing deletes a record and leaves its children).
  */
 export async function removeDroppedChildren(
   tx: Db,
   flat: FlatRows,
+  replaced: Map<string, Set<string>>,
   links: { table: string; column: string; references: string }[],
   onlyTables?: Set<string>,
 ): Promise<void> {
   for (const link of links) {
     if (onlyTables && !onlyTables.has(link.table)) continue;
-    const parents = [...(flat.tables.get(link.references)?.keys() ?? [])];
+    const parents = [...(replaced.get(link.references) ?? [])];
     if (parents.length === 0) continue;
     if (!fieldMap(link.table).has(link.column)) continue;
     const keep = [...(flat.tables.get(link.table)?.keys() ?? [])];
