@@ -13,7 +13,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, isSoleHandle, listenOnSoleHandle } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
-import type { Operand, TermResult, TermSearch } from './search.terms.ts';
+import { type Operand, pageIfFull, type TermResult, type TermSearch } from './search.terms.ts';
 
 /** directory_search_impact's value of each weight (migration 0008): name A, body B, simple-config name C. */
 const WEIGHTS: Record<string, number> = { A: 1, B: 0.4, C: 0.2, D: 0.1 };
@@ -436,8 +436,9 @@ export async function searchInMemory(db: Db, terms: MemoryTerms, q: TermSearch):
                   d.service_id
          limit ${q.limit} offset ${q.offset}`,
   );
-  // The candidates cover this page only if it is as full as the total says it should be (a service with several
-  // documents among them takes fewer places than documents).
-  const full = rows.length === Math.min(q.limit, total - q.offset);
-  return full ? { total, rows: rows.map((r) => ({ id: r.id, total })) } : { total };
+  return pageIfFull(
+    total,
+    rows.map((r) => r.id),
+    q,
+  );
 }

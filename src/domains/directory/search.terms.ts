@@ -90,8 +90,20 @@ export async function searchByTerms(db: Db, q: TermSearch): Promise<TermResult> 
   );
   const first = rows[0];
   if (!first) return { total: 0 };
-  const page = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id as string, total: first.total }));
-  // The champions cover this page only if it is as full as the total says it should be.
-  const full = page.length === Math.min(q.limit, Math.max(0, first.total - q.offset));
-  return first.ranked && full ? { total: first.total, rows: page } : { total: first.total };
+  const ids = rows.flatMap((r) => (r.id === null ? [] : [r.id]));
+  return first.ranked ? pageIfFull(first.total, ids, q) : { total: first.total };
+}
+
+/**
+ * The page ranked from a term path's candidates, if they covered it: it must be as full as the total says it
+ * should be (candidates are documents, and a service with several among them takes fewer places); else the total
+ * alone, for the GIN path to rank the page.
+ */
+export function pageIfFull(
+  total: number,
+  ids: string[],
+  q: Pick<TermSearch, 'limit' | 'offset'>,
+): TermResult {
+  const full = ids.length === Math.min(q.limit, Math.max(0, total - q.offset));
+  return full ? { total, rows: ids.map((id) => ({ id, total })) } : { total };
 }
