@@ -79,7 +79,7 @@ export function isSoleHandle(db: Executor): boolean {
 export async function listenOnSoleHandle(
   db: Executor,
   channel: string,
-  listener: () => void,
+  listener: (payload: string) => void,
 ): Promise<boolean> {
   const client = soleHandles.get(db);
   if (!client) return false;

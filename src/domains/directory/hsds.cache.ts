@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Database, Db, PgliteDatabase } from '../../db/driver.ts';
+import { type Database, type Db, listenOnSoleHandle } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 
 /** A public answer as sent: the JSON bytes and their strong ETag. */
@@ -71,9 +71,6 @@ export function coalescedReads(read: () => Promise<bigint>): DirectoryVersion {
   };
 }
 
-const isPglite = (database: Database): database is PgliteDatabase =>
-  database.kind === 'pglite' && 'client' in database;
-
 /**
  * Where the directory's version comes from. On PostgreSQL other nodes and the CLI write too, so each request reads
  * it (one small query for all the requests that arrive together). On PGlite this process alone has the database
@@ -81,12 +78,13 @@ const isPglite = (database: Database): database is PgliteDatabase =>
  * notification before the committing call returns — no query per request.
  */
 export async function watchDirectoryVersion(database: Database): Promise<DirectoryVersion> {
-  if (!isPglite(database)) return coalescedReads(() => readDirectoryVersion(database.db));
   let known: bigint | undefined;
   const keep = (version: bigint) => {
     if (known === undefined || version > known) known = version;
   };
-  await database.client.listen('directory_version', (payload) => keep(BigInt(payload)));
+  if (!(await listenOnSoleHandle(database.db, 'directory_version', (payload) => keep(BigInt(payload))))) {
+    return coalescedReads(() => readDirectoryVersion(database.db));
+  }
   // Read once, at the first request (the app may be built before migrations run), after listening began, so that
   // no write falls between the reading and the listening.
   const first = coalescedReads(() => readDirectoryVersion(database.db));
