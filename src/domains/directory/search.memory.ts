@@ -13,10 +13,9 @@
 import { sql } from 'drizzle-orm';
 import { type Db, isSoleHandle, listenOnSoleHandle } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
+import { kthSmallest, lowerBound, merge, NONE, type Postings, parseTsvector } from './search.postings.ts';
 import { type Operand, pageIfFull, type TermResult, type TermSearch } from './search.terms.ts';
 
-/** directory_search_impact's value of each weight (migration 0008): name A, body B, simple-config name C. */
-const WEIGHTS: Record<string, number> = { A: 1, B: 0.4, C: 0.2, D: 0.1 };
 /** The places a service's documents may take after its number × 64 (migration 0008). */
 const PLACES = 64;
 
@@ -28,14 +27,6 @@ interface Term {
   postings?: Postings;
 }
 
-/** Documents in ascending order, each with a score. */
-interface Postings {
-  readonly docs: Int32Array;
-  readonly scores: Float64Array;
-}
-
-const NONE: Postings = { docs: new Int32Array(0), scores: new Float64Array(0) };
-
 function postingsOf(term: Term): Postings {
   if (!term.postings) {
     const docs = Int32Array.from(term.docs.keys()).sort();
@@ -46,94 +37,6 @@ function postingsOf(term: Term): Postings {
   return term.postings;
 }
 
-/**
- * Merges postings: the documents in all of them (intersect) or in any, each scored by `combine` of its scores.
- */
-function merge(
-  a: Postings,
-  b: Postings,
-  intersect: boolean,
-  combine: (x: number, y: number) => number,
-): Postings {
-  const size = intersect ? Math.min(a.docs.length, b.docs.length) : a.docs.length + b.docs.length;
-  const docs = new Int32Array(size);
-  const scores = new Float64Array(size);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.docs.length && j < b.docs.length) {
-    const x = a.docs[i] as number;
-    const y = b.docs[j] as number;
-    if (x === y) {
-      docs[n] = x;
-      scores[n++] = combine(a.scores[i++] as number, b.scores[j++] as number);
-    } else if (x < y) {
-      if (!intersect) {
-        docs[n] = x;
-        scores[n++] = a.scores[i] as number;
-      }
-      i++;
-    } else {
-      if (!intersect) {
-        docs[n] = y;
-        scores[n++] = b.scores[j] as number;
-      }
-      j++;
-    }
-  }
-  if (!intersect) {
-    for (; i < a.docs.length; i++, n++) {
-      docs[n] = a.docs[i] as number;
-      scores[n] = a.scores[i] as number;
-    }
-    for (; j < b.docs.length; j++, n++) {
-      docs[n] = b.docs[j] as number;
-      scores[n] = b.scores[j] as number;
-    }
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-/**
- * The lexemes of a tsvector as PostgreSQL prints it ('it''s':1A,4B 'x':2), each with the sum of its positions'
- * weights. Quotes and backslashes in a lexeme are doubled.
- */
-export function parseTsvector(text: string): [lexeme: string, weight: number][] {
-  const lexemes: [string, number][] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] !== "'") {
-      i++;
-      continue;
-    }
-    let lexeme = '';
-    let from = ++i;
-    for (; i < text.length; i++) {
-      if (text[i] === "'" && text[i + 1] !== "'") break;
-      if (text[i] === "'" || text[i] === '\\') {
-        lexeme += text.slice(from, i) + (text[i + 1] ?? '');
-        from = ++i + 1;
-      }
-    }
-    lexeme += text.slice(from, i);
-    i++;
-    let weight = 0;
-    if (text[i] === ':') {
-      // Positions: digits and a weight letter (none for D), separated by commas.
-      for (i++; i < text.length && text[i] !== ' '; i++) {
-        const c = text[i] as string;
-        if (c === ',') continue;
-        if (c >= '0' && c <= '9') {
-          const next = text[i + 1];
-          if (next === undefined || next === ',' || next === ' ') weight += WEIGHTS.D as number;
-        } else weight += WEIGHTS[c] ?? 0;
-      }
-    } else weight = WEIGHTS.D as number;
-    lexemes.push([lexeme, weight]);
-  }
-  return lexemes;
-}
-
 /** A row of what changed: a service's document (or the service alone, when it has none left), or a new word. */
 interface Change extends Record<string, unknown> {
   no: number | null;
@@ -142,42 +45,6 @@ interface Change extends Record<string, unknown> {
   lang: string | null;
   document: string | null;
   word: string | null;
-}
-
-/** The value that would stand at `index` were `values` sorted (Hoare's selection; reorders `values`). */
-export function kthSmallest(values: Float64Array, index: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((values[i] as number) < pivot) i++;
-      while ((values[j] as number) > pivot) j--;
-      if (i <= j) {
-        const swap = values[i] as number;
-        values[i++] = values[j] as number;
-        values[j--] = swap;
-      }
-    }
-    if (index <= j) hi = j;
-    else if (index >= i) lo = i;
-    else break;
-  }
-  return values[index] as number;
-}
-
-/** The first index of a sorted list whose item is not below `key`. */
-function lowerBound(sorted: string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The term sets of one embedded database, kept in step with its search documents. */
