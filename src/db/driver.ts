@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, PgliteSession } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
@@ -85,6 +85,60 @@ export async function listenOnSoleHandle(
   if (!client) return false;
   await client.listen(channel, listener);
   return true;
+}
+
+/** COPY's text format: tab between columns, `\N` for null, backslash escapes for the rest. */
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function copyText(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const lines: string[] = [];
+  for (const row of rows) {
+    const fields: string[] = [];
+    for (const column of columns) {
+      const value = row[column];
+      if (value === null || value === undefined) {
+        fields.push('\\N');
+        continue;
+      }
+      const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      fields.push(text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c] ?? c));
+    }
+    lines.push(fields.join('\t'));
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * Rows for the next statement to read as a relation with `table`'s row type, by column name (absent ones null):
+ * `insert into t select … from ${await stagedRows(tx, 't', columns, rows)} r`. Call it inside a transaction.
+ * PostgreSQL gets the rows as one JSON parameter. PGlite gets them through COPY from a blob into a temporary table
+ * (dropped at commit): its JavaScript measures and encodes a text parameter one character at a time, and
+ * json_populate_recordset is slow in WebAssembly (an import of 10k services: bench/README.md).
+ */
+export async function stagedRows(
+  tx: Tx,
+  table: string,
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<SQL> {
+  const session = tx._.session;
+  if (!(session instanceof PgliteSession)) {
+    return sql`json_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(rows)}::json)`;
+  }
+  // The client of a PGlite session inside a transaction: PGlite's transaction object, which can send a blob.
+  const client = (session as unknown as { client: Pick<PGlite, 'query'> }).client;
+  const staging = `"staged_${table}"`;
+  const target = `"${table}"`;
+  // Created from a query, not LIKE: the staged rows may lack what the table requires (a default fills it later).
+  await client.query(
+    `create temp table if not exists ${staging} on commit drop as select * from ${target} with no data`,
+  );
+  await client.query(`truncate ${staging}`);
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  await client.query(`copy ${staging} (${list}) from '/dev/blob'`, [], {
+    blob: new Blob([copyText(columns, rows)]),
+  });
+  return sql.raw(staging);
 }
 
 export interface PgliteDatabase extends Database {

@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from '../../db/driver.ts';
+import { type Db, stagedRows, type Tx } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
 import { HSDS_TABLES, type HsdsTableName } from './hsds.tables.ts';
@@ -56,13 +56,12 @@ export function toHsds(table: string, row: Record<string, unknown>, keepArrival 
 }
 
 const CHUNK = 500;
-const BULK = 2000;
 
 /**
  * Inserts or replaces (by id) every row of an import, in the caller's transaction. Returns, per table, the ids
  * that were already there (replaced, not new): only those can have children the import no longer has.
  */
-export async function upsertRows(tx: Db, flat: FlatRows): Promise<Map<string, Set<string>>> {
+export async function upsertRows(tx: Tx, flat: FlatRows): Promise<Map<string, Set<string>>> {
   const replaced = new Map<string, Set<string>>();
   for (const [name, rows] of flat.tables) {
     const table = hsdsTable(name);
@@ -77,26 +76,19 @@ export async function upsertRows(tx: Db, flat: FlatRows): Promise<Map<string, Se
       .filter((c) => c !== 'id')
       .map((c) => `"${c}" = excluded."${c}"`)
       .join(', ');
-    const tableName = `"${getTableName(table)}"`;
-    const values = [...rows.values()];
-    // One parameter per batch: the rows as JSON, typed by the table's own row type (json_populate_recordset),
-    // far cheaper than a bound parameter per field.
-    const ids = new Set<string>();
-    for (let i = 0; i < values.length; i += BULK) {
-      const batch = JSON.stringify(values.slice(i, i + BULK));
-      // A row the conflict clause updated has the transaction as its xmax; a new one has 0.
-      const updated = await queryRows<{ id: string }>(
-        tx,
-        sql`with written as (
-              insert into ${sql.raw(tableName)} (${sql.raw(quoted)})
-              select ${sql.raw(select)} from json_populate_recordset(null::${sql.raw(tableName)}, ${batch}::json) r
-              on conflict ("id") do update set ${sql.raw(update)}
-              returning "id", xmax)
-            select "id" from written where xmax::text <> '0'`,
-      );
-      for (const row of updated) ids.add(row.id);
-    }
-    replaced.set(name, ids);
+    const tableName = getTableName(table);
+    const staged = await stagedRows(tx, tableName, columns, [...rows.values()]);
+    // A row the conflict clause updated has the transaction as its xmax; a new one has 0.
+    const updated = await queryRows<{ id: string }>(
+      tx,
+      sql`with written as (
+            insert into ${sql.identifier(tableName)} (${sql.raw(quoted)})
+            select ${sql.raw(select)} from ${staged} r
+            on conflict ("id") do update set ${sql.raw(update)}
+            returning "id", xmax)
+          select "id" from written where xmax::text <> '0'`,
+    );
+    replaced.set(name, new Set(updated.map((row) => row.id)));
   }
   return replaced;
 }
