@@ -143,6 +143,39 @@ describe('import-hsds and export-hsds', () => {
     );
   });
 
+  it('reports malformed CSV and changes nothing', async () => {
+    const before = await snapshot(db);
+    const id = '0f7c54c4-6e44-4d5b-9a55-8d1f4f2c9e01';
+    const write = (csv: string) => {
+      const dir = tmp();
+      writeFileSync(path.join(dir, 'services.csv'), csv);
+      return dir;
+    };
+    const problemsOf = async (csv: string) => {
+      const dir = write(csv);
+      const { problems } = await rejection(importHsds(db.db, dir, options));
+      for (const p of problems) expect(p.file).toBe(path.join(dir, 'services.csv'));
+      return problems;
+    };
+    // A quote opened and never closed.
+    expect(await problemsOf(`id,name,status\n${id},"Food bank,active\n`)).toEqual([
+      expect.objectContaining({ field: '(file)', message: expect.stringMatching(/not valid CSV/) }),
+    ]);
+    // A line with more fields than the header, one with fewer.
+    expect(await problemsOf(`id,name,status\n${id},Food,bank,active\n${id},Food\n`)).toEqual([
+      expect.objectContaining({ row: 2, field: '(record)', message: 'has 4 fields; the header has 3' }),
+      expect.objectContaining({ row: 3, field: '(record)', message: 'has 2 fields; the header has 3' }),
+    ]);
+    // A column HSDS does not have; a column named twice.
+    expect(await problemsOf(`id,name,status,colour\n${id},Food bank,active,red\n`)).toEqual([
+      expect.objectContaining({ row: 1, field: 'colour', message: 'is not a field of this HSDS table' }),
+    ]);
+    expect(await problemsOf(`id,name,name,status\n${id},Food,Bank,active\n`)).toEqual([
+      expect.objectContaining({ row: 1, field: 'name', message: 'is a column named twice' }),
+    ]);
+    expect(await snapshot(db)).toBe(before);
+  });
+
   it('exports a tabular package and services.json that validate and import back without loss', async () => {
     const dir = path.join(tmp(), 'export');
     await exportHsds(db.db, dir);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { franc } from 'franc-min';
+import Papa from 'papaparse';
 import {
   addRow,
   emptyFlatRows,
@@ -145,43 +145,52 @@ function parseTabular(dir: string, validator: HsdsValidator, pkg: DataPackage): 
     if (!existsSync(file)) continue;
     const text = readText(file, problems);
     if (text === undefined) continue;
-    let records: Record<string, string>[];
-    try {
-      records = parseCsv(text, {
-        columns: true,
-        skip_empty_lines: true,
-        relax_column_count: false,
-      }) as Record<string, string>[];
-    } catch (error) {
-      problems.push({
-        file,
-        row: null,
-        field: '(file)',
-        message: `is not valid CSV (${(error as Error).message})`,
-      });
+    // Comma-separated, quoted with '"' (RFC 4180, as HSDS tabular is); lines split by \n or \r\n.
+    const parsed = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true });
+    if (parsed.errors.length > 0) {
+      for (const error of parsed.errors) {
+        problems.push({
+          file,
+          row: error.row === undefined ? null : error.row + 1,
+          field: '(file)',
+          message: `is not valid CSV (${error.message})`,
+        });
+      }
+      continue;
+    }
+    const [header = [], ...lines] = parsed.data;
+    const repeated = header.filter((name, i) => header.indexOf(name) !== i);
+    if (repeated.length > 0) {
+      problems.push({ file, row: 1, field: repeated.join(', '), message: 'is a column named twice' });
       continue;
     }
     const types = new Map(resource.schema.fields.map((f) => [f.name, f.type]));
-    records.forEach((record, index) => {
+    for (const name of header) {
+      if (!types.has(name))
+        problems.push({ file, row: 1, field: name, message: 'is not a field of this HSDS table' });
+    }
+    lines.forEach((line, index) => {
       const source = { file, row: index + 2 }; // line 1 is the header
+      if (line.length !== header.length) {
+        problems.push({
+          ...source,
+          field: '(record)',
+          message: `has ${line.length} fields; the header has ${header.length}`,
+        });
+        return;
+      }
       const row: Record<string, unknown> = {};
-      for (const [key, raw] of Object.entries(record)) {
-        if (!types.has(key)) {
-          problems.push({ ...source, field: key, message: 'is not a field of this HSDS table' });
-          continue;
-        }
-        if (raw === '') continue;
+      header.forEach((key, i) => {
+        const raw = line[i] ?? '';
+        if (raw === '' || !types.has(key)) return;
         if (types.get(key) === 'number') {
           const n = Number(raw);
-          if (!Number.isFinite(n)) {
-            problems.push({ ...source, field: key, message: 'must be a number' });
-            continue;
-          }
-          row[key] = n;
+          if (Number.isFinite(n)) row[key] = n;
+          else problems.push({ ...source, field: key, message: 'must be a number' });
         } else {
           row[key] = raw;
         }
-      }
+      });
       if (pushSchemaProblems(validator, resource.name, row, source, problems)) {
         addRow(flat, resource.name, row as HsdsRow, source);
       }
