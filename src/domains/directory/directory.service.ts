@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
 import { directoryTranslation, type TranslationOrigin } from './directory.schema.ts';
-import type { FlatRows, HsdsRow } from './hsds.flatten.ts';
+import { type FlatRows, type HsdsRow, sourceOf } from './hsds.flatten.ts';
 import {
   type DataPackage,
   detectLanguage,
@@ -79,12 +79,7 @@ function setContentLanguages(flat: FlatRows, options: ImportOptions): void {
   }
 }
 
-async function findBrokenReferences(
-  db: Db,
-  flat: FlatRows,
-  links: ReturnType<typeof foreignKeys>,
-  sources: FlatRows['sources'],
-) {
+async function findBrokenReferences(db: Db, flat: FlatRows, links: ReturnType<typeof foreignKeys>) {
   const problems: ImportProblem[] = [];
   for (const link of links) {
     const rows = flat.tables.get(link.table);
@@ -101,7 +96,7 @@ async function findBrokenReferences(
     for (const [ref, referrers] of wanted) {
       if (found.has(ref)) continue;
       for (const row of referrers) {
-        const source = sources.get(`${link.table}:${row.id}`);
+        const source = sourceOf(flat, link.table, row.id);
         problems.push({
           file: source?.file ?? '',
           row: source?.row ?? null,
@@ -123,7 +118,7 @@ export async function importHsds(db: Db, source: string, options: ImportOptions)
   const pkg = readDataPackage();
   const { flat, problems } = parseHsdsSource(source, validator, hsdsFields(), pkg);
   const links = foreignKeys(pkg);
-  if (problems.length === 0) problems.push(...(await findBrokenReferences(db, flat, links, flat.sources)));
+  if (problems.length === 0) problems.push(...(await findBrokenReferences(db, flat, links)));
   if (problems.length > 0) throw new ImportRejected(problems);
   setContentLanguages(flat, options);
   const tabular = statSync(source).isDirectory();
@@ -169,7 +164,7 @@ export async function importHsdsTranslations(
     const found = await existingIds(db, table, [...records.keys()]);
     for (const record of records.values()) {
       if (!found.has(record.id)) {
-        const at = flat.sources.get(`${table}:${record.id}`);
+        const at = sourceOf(flat, table, record.id);
         problems.push({
           file: at?.file ?? source,
           row: at?.row ?? null,

@@ -13,7 +13,8 @@ export interface RowSource {
 export interface FlatRows {
   /** Rows by HSDS table, then by id. A record nested in many services (its organization) appears once. */
   tables: Map<string, Map<string, HsdsRow>>;
-  sources: Map<string, RowSource>;
+  /** Where each row was last read from, by table and id. */
+  sources: Map<string, Map<string, RowSource>>;
 }
 
 export function emptyFlatRows(): FlatRows {
@@ -22,13 +23,22 @@ export function emptyFlatRows(): FlatRows {
 
 export function addRow(flat: FlatRows, table: string, row: HsdsRow, source: RowSource): void {
   let rows = flat.tables.get(table);
-  if (!rows) {
+  let sources = flat.sources.get(table);
+  if (!rows || !sources) {
     rows = new Map();
+    sources = new Map();
     flat.tables.set(table, rows);
+    flat.sources.set(table, sources);
   }
   // The same record may be nested under many parents: merge, later fields win.
-  rows.set(row.id, { ...rows.get(row.id), ...row });
-  flat.sources.set(`${table}:${row.id}`, source);
+  const seen = rows.get(row.id);
+  if (seen) Object.assign(seen, row);
+  else rows.set(row.id, row);
+  sources.set(row.id, source);
+}
+
+export function sourceOf(flat: FlatRows, table: string, id: string): RowSource | undefined {
+  return flat.sources.get(table)?.get(id);
 }
 
 /** The HSDS table a nested property refers to (`items: { $ref: "phone.json" }` → phone). */
