@@ -7,13 +7,13 @@ import { directoryTranslation, type TranslationOrigin } from './directory.schema
 import { type FlatRows, type HsdsRow, sourceOf } from './hsds.flatten.ts';
 import {
   type DataPackage,
-  detectLanguage,
   foreignKeys,
   type ImportProblem,
   ImportRejected,
   parseHsdsSource,
   TEXT_TABLES,
 } from './hsds.import.ts';
+import { detectLanguages } from './hsds.languages.ts';
 import { loadFullServices, TRANSLATABLE_FIELDS } from './hsds.read.ts';
 import {
   allRows,
@@ -54,29 +54,29 @@ export interface ImportSummary {
 /** Text enough to tell a language apart (franc reads trigrams; more text costs time, not accuracy). */
 const DETECTION_CHARS = 400;
 
-function setContentLanguages(flat: FlatRows, options: ImportOptions): void {
-  // Many rows repeat a text (an organization's name on each of its places, a shared description): detect once.
-  const detected = new Map<string, string>();
-  for (const [table, rows] of flat.tables) {
-    if (!TEXT_TABLES.has(table)) continue;
-    for (const row of rows.values()) {
-      if (options.lang) {
-        row.content_lang = options.lang;
-        continue;
-      }
-      const text = ['name', 'alternate_name', 'description']
-        .map((f) => row[f])
-        .filter((v) => typeof v === 'string')
-        .join('. ')
-        .slice(0, DETECTION_CHARS);
-      let lang = detected.get(text);
-      if (lang === undefined) {
-        lang = detectLanguage(text, options.locales) ?? options.defaultLocale;
-        detected.set(text, lang);
-      }
-      row.content_lang = lang;
-    }
+/**
+ * Sets each text record's content language: the one given, or the one its text is in (detected in a worker thread,
+ * so that the import can write the tables without text meanwhile). Never rejects.
+ */
+async function setContentLanguages(flat: FlatRows, options: ImportOptions): Promise<void> {
+  const rows = [...flat.tables]
+    .filter(([table]) => TEXT_TABLES.has(table))
+    .flatMap(([, records]) => [...records.values()]);
+  if (options.lang) {
+    for (const row of rows) row.content_lang = options.lang;
+    return;
   }
+  // Many rows repeat a text (an organization's name on each of its places, a shared description): detect once.
+  const textOf = (row: HsdsRow) =>
+    ['name', 'alternate_name', 'description']
+      .map((f) => row[f])
+      .filter((v) => typeof v === 'string')
+      .join('. ')
+      .slice(0, DETECTION_CHARS);
+  const texts = [...new Set(rows.map(textOf))];
+  const langs = await detectLanguages(texts, options.locales);
+  const detected = new Map(texts.map((text, i) => [text, langs[i] ?? options.defaultLocale]));
+  for (const row of rows) row.content_lang = detected.get(textOf(row)) ?? options.defaultLocale;
 }
 
 async function findBrokenReferences(db: Db, flat: FlatRows, links: ReturnType<typeof foreignKeys>) {
@@ -120,10 +120,10 @@ export async function importHsds(db: Db, source: string, options: ImportOptions)
   const links = foreignKeys(pkg);
   if (problems.length === 0) problems.push(...(await findBrokenReferences(db, flat, links)));
   if (problems.length > 0) throw new ImportRejected(problems);
-  setContentLanguages(flat, options);
+  const languages = setContentLanguages(flat, options);
   const tabular = statSync(source).isDirectory();
   await db.transaction(async (tx) => {
-    const replaced = await upsertRows(tx, flat);
+    const replaced = await upsertRows(tx, flat, languages);
     // A nested JSON service says all its children; a tabular package only for the tables it has files for.
     await removeDroppedChildren(
       tx,

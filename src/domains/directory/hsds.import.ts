@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { franc } from 'franc-min';
 import Papa from 'papaparse';
 import {
   addRow,
@@ -11,7 +10,6 @@ import {
   type RowSource,
 } from './hsds.flatten.ts';
 import { describeSchemaError, type HsdsValidator } from './hsds.schemas.ts';
-import { detectScript } from './normalize.ts';
 
 /** One problem found in an import, precise enough to fix the file: file, row, field, message. */
 export interface ImportProblem {
@@ -235,35 +233,4 @@ export function foreignKeys(pkg: DataPackage): { table: string; column: string; 
       references: fk.reference.resource,
     })),
   );
-}
-
-const FRANC_TO_LANG: Record<string, string> = {
-  eng: 'en',
-  spa: 'es',
-  fra: 'fr',
-  por: 'pt',
-  arb: 'ar',
-  ukr: 'uk',
-  pes: 'fa',
-  rus: 'ru',
-  deu: 'de',
-  ita: 'it',
-  tur: 'tr',
-};
-
-/**
- * The language of a record's text: by script first (Arabic script is Arabic or Persian, Cyrillic is Ukrainian or
- * Russian), then the franc language identifier among the city's languages; undefined when unsure.
- */
-export function detectLanguage(text: string, candidates: readonly string[]): string | undefined {
-  const script = detectScript(text);
-  const byScript: Record<string, string[]> = { arabic: ['ar', 'fa'], cyrillic: ['uk', 'ru'] };
-  const allowed = byScript[script] ?? candidates.filter((c) => !['ar', 'fa', 'uk', 'ru'].includes(c));
-  const only = Object.entries(FRANC_TO_LANG)
-    .filter(([, lang]) => allowed.includes(lang) && candidates.includes(lang))
-    .map(([code]) => code);
-  if (only.length === 1) return FRANC_TO_LANG[only[0] ?? ''];
-  if (only.length === 0) return undefined;
-  const guess = franc(text, { only, minLength: 12 });
-  return FRANC_TO_LANG[guess];
 }

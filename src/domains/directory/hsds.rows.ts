@@ -60,12 +60,21 @@ const CHUNK = 500;
 /**
  * Inserts or replaces (by id) every row of an import, in the caller's transaction. Returns, per table, the ids
  * that were already there (replaced, not new): only those can have children the import no longer has.
+ * `languages`: settles when the rows have their content language; the tables without one are written meanwhile.
  */
-export async function upsertRows(tx: Tx, flat: FlatRows): Promise<Map<string, Set<string>>> {
+export async function upsertRows(
+  tx: Tx,
+  flat: FlatRows,
+  languages: Promise<void> = Promise.resolve(),
+): Promise<Map<string, Set<string>>> {
   const replaced = new Map<string, Set<string>>();
-  for (const [name, rows] of flat.tables) {
+  const columnsOf = (name: string) => Object.values(getTableColumns(hsdsTable(name))).map((c) => c.name);
+  const hasText = (name: string) => columnsOf(name).includes('content_lang');
+  const tables = [...flat.tables].sort(([a], [b]) => Number(hasText(a)) - Number(hasText(b)));
+  for (const [name, rows] of tables) {
+    if (hasText(name)) await languages;
     const table = hsdsTable(name);
-    const columns = Object.values(getTableColumns(table)).map((c) => c.name);
+    const columns = columnsOf(name);
     const quoted = columns.map((c) => `"${c}"`).join(', ');
     // Left out, the content language takes its default; every other absent field is null.
     const select = columns
