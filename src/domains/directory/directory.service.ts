@@ -132,7 +132,7 @@ export async function importHsds(db: Db, source: string, options: ImportOptions)
       CONTAINMENT,
       tabular ? new Set(flat.tables.keys()) : undefined,
     );
-    await reindexServices(tx, [...(flat.tables.get('service')?.keys() ?? [])]);
+    await reindexServices(tx, [...(flat.tables.get('service')?.keys() ?? [])], flat.tables);
   });
   return {
     counts: Object.fromEntries([...flat.tables].map(([t, rows]) => [t, rows.size])),

@@ -8,6 +8,7 @@ import type { TestDatabase } from '../../db/testing.ts';
 import { freshDatabase } from '../../db/testing.ts';
 import { allRows } from './hsds.rows.ts';
 import { exportHsds, hsdsValidator, ImportRejected, importHsds, importHsdsTranslations } from './index.ts';
+import { reindexServices } from './search.index.ts';
 
 // The official HSDS 3.0 example (vendor/hsds examples, CC BY-SA 4.0).
 const EXAMPLE = path.join(import.meta.dirname, 'testdata/service_full.json');
@@ -272,5 +273,42 @@ describe('import-hsds --translation', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('import-hsds and search', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('indexes the services it writes for search as it would index them from the directory', async () => {
+    // A service whose organization is in the file, and one whose organization is only in the directory.
+    const withOrganization = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0010', name: 'Café Ñandú' };
+    const { organization, ...rest } = example();
+    const withoutOrganization = {
+      ...rest,
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0011',
+      name: 'مركز المساعدة القانونية',
+      organization_id: (organization as { id: string }).id,
+    };
+    await importHsds(db.db, EXAMPLE, options);
+    await importHsds(db.db, writeJson([withOrganization, withoutOrganization]), options);
+    const ids = [withOrganization.id, withoutOrganization.id];
+    const documents = () =>
+      queryRows(
+        db.db,
+        sql`select service_id, lang, is_original, name_norm, document::text from directory_search_doc
+             where service_id = any(${sql.param(ids)}::text[]) order by service_id, lang`,
+      );
+    const imported = await documents();
+    expect(imported.map((d) => d.service_id)).toEqual(ids);
+    // The organization's name is searched too.
+    for (const d of imported) expect(String(d.document)).toMatch(/'exampl'.*'organ'/);
+    await db.db.transaction((tx) => reindexServices(tx, ids));
+    expect(await documents()).toEqual(imported);
   });
 });

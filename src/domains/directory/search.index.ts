@@ -27,24 +27,60 @@ interface Version {
   fields: Record<string, string>;
 }
 
+/** The rows an import has just written (by HSDS table, then id): their text need not be read back. */
+export type WrittenRows = ReadonlyMap<string, ReadonlyMap<string, Record<string, unknown>>>;
+
+/** The searched text of these services from the rows just written, when they have all of it. */
+function writtenText(ids: string[], written: WrittenRows | undefined): Map<string, ServiceText> {
+  const known = new Map<string, ServiceText>();
+  const services = written?.get('service');
+  const organizations = written?.get('organization');
+  if (!services) return known;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  for (const id of ids) {
+    const row = services.get(id);
+    if (!row) continue;
+    const organizationId = text(row.organization_id);
+    const organization = organizationId === null ? undefined : organizations?.get(organizationId);
+    // Its organization is elsewhere in the directory: read from there.
+    if (organizationId !== null && !organization) continue;
+    known.set(id, {
+      id,
+      content_lang: text(row.content_lang),
+      name: text(row.name),
+      alternate_name: text(row.alternate_name),
+      description: text(row.description),
+      eligibility_description: text(row.eligibility_description),
+      organization_name: text(organization?.name),
+    });
+  }
+  return known;
+}
+
 /**
  * Rebuilds the search documents of these services: one per language version (original and translations),
  * each with its own text search configuration, plus the lexeme dictionary used to correct typos. Call it inside
  * a transaction: the term sets learn the new documents at the end (migration 0008).
  */
-export async function reindexServices(tx: Db, serviceIds: string[]): Promise<void> {
+export async function reindexServices(tx: Db, serviceIds: string[], written?: WrittenRows): Promise<void> {
   const unique = [...new Set(serviceIds)];
   for (let i = 0; i < unique.length; i += reindexing.chunk) {
     const ids = unique.slice(i, i + reindexing.chunk);
-    // One read per chunk for the services' searched fields and their organization's name, one for translations;
-    // ids travel as one array parameter.
-    const services = await queryRows<ServiceText>(
-      tx,
-      sql`select s.id, s.content_lang, s.name, s.alternate_name, s.description, s.eligibility_description,
-                 o.name as organization_name
-            from hsds_service s left join hsds_organization o on o.id = s.organization_id
-           where s.id = any(${sql.param(ids)}::text[])`,
-    );
+    const known = writtenText(ids, written);
+    const unknown = ids.filter((id) => !known.has(id));
+    // One read per chunk for the services' searched fields and their organization's name (those not just
+    // written), one for translations; ids travel as one array parameter.
+    const services =
+      unknown.length === 0
+        ? []
+        : await queryRows<ServiceText>(
+            tx,
+            sql`select s.id, s.content_lang, s.name, s.alternate_name, s.description, s.eligibility_description,
+                       o.name as organization_name
+                  from hsds_service s left join hsds_organization o on o.id = s.organization_id
+                 where s.id = any(${sql.param(unknown)}::text[])`,
+          );
+    services.push(...known.values());
     const translations = await queryRows<{ record_id: string; field: string; lang: string; value: string }>(
       tx,
       sql`select record_id, field, lang, value from directory_translation
