@@ -57,7 +57,7 @@ export const directorySearchDoc = pgTable(
     serviceId: text('service_id').notNull(),
     lang: text('lang').notNull(),
     isOriginal: boolean('is_original').notNull(),
-    /** Normalised service name, for trigram similarity. */
+    /** Normalised service name, for its trigram similarity to the query in the score (not searched by trigram). */
     nameNorm: text('name_norm').notNull(),
     document: tsvector('document').notNull(),
     /** The document's number in the term sets: its service's number × 64 + its place among the service's versions. */
@@ -67,7 +67,6 @@ export const directorySearchDoc = pgTable(
     primaryKey({ columns: [t.serviceId, t.lang] }),
     uniqueIndex('directory_search_doc_doc_no_idx').on(t.docNo),
     index('directory_search_doc_document_idx').using('gin', t.document),
-    index('directory_search_doc_name_trgm_idx').using('gin', sql`${t.nameNorm} gin_trgm_ops`),
   ],
 );
 
