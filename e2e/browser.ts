@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { runCli, startServerProcess } from '../test/process.ts';
+import { testDir } from '../test/temp.ts';
 
 /** Debian's Chromium: journeys never download a browser of their own. */
 export const CHROMIUM = process.env.ARRIVAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -68,7 +68,7 @@ export async function startJourneyServer(
   prepare?: (env: Record<string, string>) => Promise<void>,
 ): Promise<JourneyServer> {
   const db = await freshServerDatabase();
-  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'data');
+  const dataDir = path.join(testDir('e2e'), 'data');
   const serverEnv = {
     DATA_DIR: dataDir,
     ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../test/process.ts';
+import { testDir } from '../test/temp.ts';
 import {
   axeViolations,
   createCaseworkers,
@@ -27,7 +27,7 @@ describeJourney('referrals between the helpdesk and an NGO in a real browser', (
   beforeAll(async () => {
     const prepare = async (env: Record<string, string>) => {
       // The NGO's service in the directory; the NGO's account is linked to its HSDS organization.
-      const directory = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'services.json');
+      const directory = path.join(testDir('e2e'), 'services.json');
       writeFileSync(
         directory,
         JSON.stringify([

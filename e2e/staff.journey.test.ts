@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { runCli, type ServerProcess, startServerProcess } from '../test/process.ts';
+import { testDir } from '../test/temp.ts';
 import { axeViolations, describeJourney, launchChromium, offscreen, smallTargets } from './browser.ts';
 
 const PASSWORD = 'lanterns over the harbour 12';
@@ -21,7 +20,7 @@ describeJourney('staff pages in a real browser', () => {
     closeDb = db.close;
     const env = {
       ...db.env,
-      DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'arrival-e2e-')), 'data'),
+      DATA_DIR: path.join(testDir('e2e'), 'data'),
       ARRIVAL_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     };
     // The first city admin, as a deployment script creates them, before the server starts.

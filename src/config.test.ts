@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDir } from '../test/temp.ts';
 import { ConfigError, loadConfig, resolveMasterKey } from './config.ts';
 
 const key = Buffer.alloc(32, 1).toString('base64');
@@ -53,7 +53,7 @@ describe('configuration', () => {
   });
 
   it('creates a key file readable only by its owner on the embedded default, then reuses it', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'arrival-key-'));
+    const dir = testDir('key');
     const c = loadConfig({ DATA_DIR: dir });
     const first = resolveMasterKey(c);
     expect(first.key).toHaveLength(32);

@@ -2,26 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { type ProvisionedUser, provisionUser } from './domains/accounts/index.ts';
-import { verifyAuditLog } from './domains/audit/index.ts';
-import {
-  exportHsds,
-  ImportRejected,
-  importHsds,
-  importHsdsTranslations,
-  loadDemoCityIfEmpty,
-  seedSyntheticDirectory,
-  TRANSLATION_ORIGINS,
-} from './domains/directory/index.ts';
-import { createKeyring, describeRetention, runRetention } from './domains/people/index.ts';
-import { runReferralChecks } from './domains/referrals/index.ts';
+import type { ProvisionedUser } from './domains/accounts/index.ts';
 import { AppError, describeError } from './http/errors.ts';
 import { ROLES, type Role } from './http/policy.ts';
 import { loadCatalogues } from './i18n/index.ts';
-import { describeReferralChecks } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
-import { startServer } from './server.ts';
+
+// Each command loads the modules it needs when it runs (the server's, the directory's…): all of them take ~0.5 s
+// to load, which a command that needs few of them (an import, a migration) need not wait for.
+const directory = () => import('./domains/directory/index.ts');
+const people = () => import('./domains/people/index.ts');
 
 /** Exit codes: 0 done, 1 failed (bad configuration, data directory in use, …), 2 wrong usage. */
 const EXIT_FAILED = 1;
@@ -36,6 +27,7 @@ async function start(options: { demoDefault?: boolean }): Promise<void> {
   if (options.demoDefault && process.env.ARRIVAL_DEMO === undefined) process.env.ARRIVAL_DEMO = '1';
   const cfg = config();
   const logger = createLogger({ level: cfg.logLevel });
+  const { startServer } = await import('./server.ts');
   const server = await startServer(cfg, logger);
   console.log(`Arrival is running at ${server.url}`);
   if (cfg.publicBaseUrl !== server.url.replace(/\/$/, ''))
@@ -82,6 +74,7 @@ async function importCommand(
   source: string,
   options: { lang?: string; translation?: boolean; origin: string },
 ): Promise<void> {
+  const { ImportRejected, importHsds, importHsdsTranslations, TRANSLATION_ORIGINS } = await directory();
   if (options.lang && !/^[a-z]{2,3}$/.test(options.lang)) {
     throw new ImportRejected([
       { file: '--lang', row: null, field: 'lang', message: 'must be a language code such as en' },
@@ -115,6 +108,7 @@ async function importCommand(
 }
 
 async function exportCommand(dir: string): Promise<void> {
+  const { exportHsds } = await directory();
   await withRuntime(async (runtime) => {
     const counts = await exportHsds(runtime.database.db, dir);
     console.log(`Exported to ${dir}:`);
@@ -132,6 +126,7 @@ async function seedDemoCommand(options: { services?: string; seed: string }): Pr
     console.error('arrival: --services must be a whole number from 1 to 2000000, and --seed a whole number');
     process.exit(EXIT_USAGE);
   }
+  const { loadDemoCityIfEmpty, seedSyntheticDirectory } = await directory();
   await withRuntime(async (runtime, cfg) => {
     if (services === undefined) {
       const loaded = await loadDemoCityIfEmpty(runtime.database.db, loadCatalogues(cfg.defaultLocale));
@@ -148,6 +143,7 @@ async function seedDemoCommand(options: { services?: string; seed: string }): Pr
 }
 
 async function auditVerify(): Promise<void> {
+  const { verifyAuditLog } = await import('./domains/audit/index.ts');
   await withRuntime(async (runtime) => {
     const verdict = await verifyAuditLog(runtime.database.db);
     if (verdict.intact) {
@@ -161,6 +157,9 @@ async function auditVerify(): Promise<void> {
 
 /** `arrival retention run`: what the daily schedule does (retention, referral checks), now; prints counts only. */
 async function retentionRun(): Promise<void> {
+  const { createKeyring, describeRetention, runRetention } = await people();
+  const { runReferralChecks } = await import('./domains/referrals/index.ts');
+  const { describeReferralChecks } = await import('./jobs.ts');
   await withRuntime(async (runtime, cfg) => {
     const report = await runRetention({
       db: runtime.database.db,
@@ -216,6 +215,8 @@ async function createUser(options: {
     throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const role = options.role as Role;
   const password = await readPasswordFromStdin();
+  const { provisionUser } = await import('./domains/accounts/index.ts');
+  const { createKeyring } = await people();
   await withRuntime(async (runtime, cfg) => {
     const created = await provisionUser(
       {
@@ -344,6 +345,7 @@ async function main(argv: string[]): Promise<void> {
       console.error(`arrival: ${t(error.messageKey)} (${error.code})`);
       process.exit(EXIT_FAILED);
     }
+    const { ImportRejected } = await directory();
     if (error instanceof ImportRejected) {
       console.error(`arrival: ${error.message}`);
       for (const p of error.problems) {

@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Database, openPglite, openPostgres } from '../src/db/driver.ts';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { runCli } from './process.ts';
+import { testDir } from './temp.ts';
 
 export const TEST_MASTER_KEY = Buffer.alloc(32, 3).toString('base64');
 
@@ -17,7 +16,7 @@ export async function cliDatabase(): Promise<{
   close(): Promise<void>;
 }> {
   const server = await freshServerDatabase();
-  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-cli-')), 'data');
+  const dataDir = path.join(testDir('cli'), 'data');
   const env: Record<string, string> = {
     ...server.env,
     ARRIVAL_MASTER_KEY: TEST_MASTER_KEY,

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshServerDatabase } from '../src/db/testing.ts';
 import { runCli, type ServerProcess, startServerProcess } from './process.ts';
+import { testDir } from './temp.ts';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'arrival-cli-'));
+const tempDir = () => testDir('cli');
 const KEY = Buffer.alloc(32, 3).toString('base64');
 
 describe('arrival CLI', { timeout: 120_000 }, () => {

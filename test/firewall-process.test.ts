@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { freshServerDatabase } from '../src/db/testing.ts';
 import { totpCodeAt } from '../src/domains/accounts/index.ts';
 import { TEST_MASTER_KEY } from './cli-database.ts';
 import { runCli, type ServerProcess, startServerProcess } from './process.ts';
+import { testDir } from './temp.ts';
 
 /**
  * Firewall rules 3 and 4 end to end, the way an outside check does it: the real server process on a fresh
@@ -17,7 +17,7 @@ import { runCli, type ServerProcess, startServerProcess } from './process.ts';
  */
 
 const PASSWORD = 'correct horse battery staple 42';
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'arrival-firewall-'));
+const tempDir = () => testDir('firewall');
 
 interface Enrolled {
   email: string;

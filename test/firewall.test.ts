@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { loadCatalogues } from '../src/i18n/index.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 import { forbidden, isExempt } from './forbidden-names.ts';
 import { createStaff, logInAs, type StaffSession, type TestStaff } from './staff.ts';
+import { testDir } from './temp.ts';
 
 /**
  * The firewall of DESIGN.md, rules 1, 2 and 7, checked on the migrated schema, the OpenAPI document, the exports
@@ -148,7 +148,7 @@ describe('firewall rule 1: no immigration status, anywhere', () => {
 
   it('has no such column in the HSDS export, and no such header in the audit CSV export', async () => {
     await loadDemoCityIfEmpty(t.database.db, loadCatalogues(t.config.defaultLocale));
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-firewall-')), 'export');
+    const dir = path.join(testDir('firewall'), 'export');
     await exportHsds(t.database.db, dir);
     const names = new Set<string>();
     for (const file of filesUnder(dir)) {

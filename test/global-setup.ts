@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openPglite } from '../src/db/driver.ts';
@@ -8,10 +9,13 @@ const TMP = path.resolve('.tmp');
 
 /**
  * Migrates one template database per run: a dumped PGlite data directory, and, when DATABASE_URL is set, a
- * PostgreSQL template database. Each test file then copies it (src/db/testing.ts).
+ * PostgreSQL template database. Each test file then copies it (src/db/testing.ts). And makes the run's temporary
+ * directory, where tests make theirs (test/temp.ts), removed with all in it when the run ends.
  */
 export default async function setup(project: TestProject) {
   mkdirSync(TMP, { recursive: true });
+  const root = mkdtempSync(path.join(tmpdir(), 'arrival-test-'));
+  project.provide('testRoot', root);
   const pglite = await openPglite({});
   await pglite.migrate();
   const dump = await pglite.client.dumpDataDir('none');
@@ -28,6 +32,7 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     rmSync(file, { force: true });
+    rmSync(root, { recursive: true, force: true });
     if (url && template) await dropPostgresDatabase(url, template);
   };
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDir } from '../../test/temp.ts';
 import { acquireDataDirLock, DataDirLockedError } from './lock.ts';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'arrival-lock-'));
+const tempDir = () => testDir('lock');
 
 describe('DATA_DIR lock', () => {
   it('takes the lock, writes its PID, and releases it', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
+import { testDir } from '../../../test/temp.ts';
 import { importHsds } from './index.ts';
 import { FIXTURE_SERVICES, writeFixtureFile } from './testdata/fixtures.ts';
 
@@ -84,10 +85,9 @@ describe('hostile directory content', () => {
   it('shows names with markup and bidi overrides as plain text', async () => {
     const t = await buildTestApp();
     try {
-      const { writeFileSync, mkdtempSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
+      const { writeFileSync } = await import('node:fs');
       const path = await import('node:path');
-      const file = path.join(mkdtempSync(path.join(tmpdir(), 'hostile-')), 's.json');
+      const file = path.join(testDir('hostile'), 's.json');
       writeFileSync(
         file,
         JSON.stringify({

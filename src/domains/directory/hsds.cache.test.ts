@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
+import { testDir } from '../../../test/temp.ts';
 import {
   coalescedReads,
   createAnswerCache,
@@ -17,7 +17,7 @@ const LOCALES = ['en', 'es', 'fr', 'pt', 'ar', 'uk', 'fa', 'ru'];
 const SHELTER = '0a000000-0000-4000-8000-000000000008';
 
 function writeJson(value: unknown): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-cache-')), 'services.json');
+  const file = path.join(testDir('cache'), 'services.json');
   writeFileSync(file, JSON.stringify(value));
   return file;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDir } from '../../../test/temp.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { TestDatabase } from '../../db/testing.ts';
 import { freshDatabase } from '../../db/testing.ts';
@@ -12,7 +12,7 @@ import { reindexServices } from './search.index.ts';
 
 // The official HSDS 3.0 example (vendor/hsds examples, CC BY-SA 4.0).
 const EXAMPLE = path.join(import.meta.dirname, 'testdata/service_full.json');
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'arrival-hsds-'));
+const tmp = () => testDir('hsds');
 const options = { locales: ['en', 'es', 'fr', 'pt', 'ar', 'uk', 'fa', 'ru'], defaultLocale: 'en' };
 
 function writeJson(value: unknown): string {

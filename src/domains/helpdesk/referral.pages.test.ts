@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { createStaff, logInAs, type StaffSession } from '../../../test/staff.ts';
+import { testDir } from '../../../test/temp.ts';
 import { organisations } from '../accounts/index.ts';
 import { importHsds } from '../directory/index.ts';
 
@@ -34,7 +34,7 @@ function directoryFile(): string {
       organization: organization(UNLINKED_HSDS_ORG, 'Neighbourhood Corner'),
     },
   ].map((s) => ({ ...s, description: `${s.name} for newcomers.`, status: 'active' }));
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'referral-pages-')), 'services.json');
+  const file = path.join(testDir('referral-pages'), 'services.json');
   writeFileSync(file, JSON.stringify(services));
   return file;
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.ts';
 import { createStaff, logInAs, type StaffSession, type TestStaff } from '../../../test/staff.ts';
+import { testDir } from '../../../test/temp.ts';
 import { queryRows } from '../../db/rows.ts';
 import { organisations } from '../accounts/index.ts';
 import { verifyAuditLog } from '../audit/index.ts';
@@ -35,7 +35,7 @@ function directoryFile(): string {
       organization: organization(UNLINKED_HSDS_ORG, 'Neighbourhood Pantry'),
     },
   ].map((s) => ({ ...s, description: `${s.name} for newcomers.`, status: 'active' }));
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'referrals-')), 'services.json');
+  const file = path.join(testDir('referrals'), 'services.json');
   writeFileSync(file, JSON.stringify(services));
   return file;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { testDir } from '../../../../test/temp.ts';
 
 /** A small multilingual directory for tests: services written in different languages and scripts. */
 export const ORG_ID = '0b0b0b0b-0000-4000-8000-000000000001';
@@ -105,7 +105,7 @@ export function fixtureServices(): Record<string, unknown>[] {
 }
 
 export function writeFixtureFile(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'arrival-fixture-')), 'services.json');
+  const file = path.join(testDir('fixture'), 'services.json');
   writeFileSync(file, JSON.stringify(fixtureServices()));
   return file;
 }
