@@ -62,6 +62,8 @@ export const directorySearchDoc = pgTable(
     document: tsvector('document').notNull(),
     /** The document's number in the term sets: its service's number × 64 + its place among the service's versions. */
     docNo: integer('doc_no').notNull(),
+    /** A hash of what the document was made from (search.index.ts): reindexing the same text changes nothing. */
+    sourceHash: text('source_hash'),
   },
   (t) => [
     primaryKey({ columns: [t.serviceId, t.lang] }),

@@ -311,4 +311,47 @@ describe('import-hsds and search', () => {
     await db.db.transaction((tx) => reindexServices(tx, ids));
     expect(await documents()).toEqual(imported);
   });
+
+  it('leaves the search documents of services re-imported unchanged as they are, and remakes the others', async () => {
+    const first = {
+      ...example(),
+      id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0020',
+      name: 'Bicycle repair workshop',
+    };
+    const second = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0021', name: 'Sewing circle' };
+    const ids = [first.id, second.id];
+    const state = async () =>
+      Object.fromEntries(
+        (
+          await queryRows<{ id: string; gen: string; docs: string }>(
+            db.db,
+            sql`select s.service_id as id, s.gen::text as gen,
+                       string_agg(d.lang || d.doc_no || d.name_norm || d.source_hash, ',' order by d.lang) as docs
+                  from directory_search_service s join directory_search_doc d on d.service_id = s.service_id
+                 where s.service_id = any(${sql.param(ids)}::text[]) group by 1, 2`,
+          )
+        ).map((r) => [r.id, r]),
+      );
+    await importHsds(db.db, writeJson([first, second]), options);
+    const imported = await state();
+    expect(Object.keys(imported).sort()).toEqual(ids);
+    await importHsds(db.db, writeJson([first, second]), options);
+    expect(await state()).toEqual(imported);
+
+    await importHsds(db.db, writeJson([{ ...first, name: 'Bicycle repair café' }, second]), options);
+    const edited = await state();
+    expect(edited[second.id]).toEqual(imported[second.id]);
+    expect(Number(edited[first.id]?.gen)).toBeGreaterThan(Number(imported[first.id]?.gen));
+    expect(edited[first.id]?.docs).toMatch(/bicycle repair cafe/);
+
+    // Documents made before their sources were kept are made again.
+    await db.db.execute(
+      sql`update directory_search_doc set source_hash = null where service_id = ${second.id}`,
+    );
+    await db.db.transaction((tx) => reindexServices(tx, ids));
+    const remade = await state();
+    expect(remade[first.id]).toEqual(edited[first.id]);
+    expect(remade[second.id]?.docs).toBe(imported[second.id]?.docs);
+    expect(Number(remade[second.id]?.gen)).toBeGreaterThan(Number(imported[second.id]?.gen));
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/driver.ts';
 import { queryRows } from '../../db/rows.ts';
@@ -57,6 +58,36 @@ function writtenText(ids: string[], written: WrittenRows | undefined): Map<strin
   return known;
 }
 
+/** What a search document is made from, as a hash (stored with it: migration 0012). */
+function sourceHash(doc: { lang: string; isOriginal: boolean; name: string; body: string }, config: string) {
+  return createHash('sha256')
+    .update(JSON.stringify([doc.lang, doc.isOriginal, config, doc.name, doc.body]))
+    .digest('base64url');
+}
+
+/** The services among `ids` whose documents would not be the ones they have (by language and source hash). */
+async function changedServices(
+  tx: Db,
+  ids: string[],
+  docs: { serviceId: string; lang: string; sourceHash: string }[],
+): Promise<string[]> {
+  const old = await queryRows<{ id: string; lang: string; hash: string | null }>(
+    tx,
+    sql`select service_id as id, lang, source_hash as hash from directory_search_doc
+         where service_id = any(${sql.param(ids)}::text[])`,
+  );
+  const versions = (rows: { id: string; lang: string; hash: string | null }[]) => {
+    const byService = new Map<string, string[]>();
+    for (const row of rows)
+      byService.set(row.id, [...(byService.get(row.id) ?? []), `${row.lang} ${row.hash}`]);
+    return (id: string) => (byService.get(id) ?? []).sort().join('\n');
+  };
+  const before = versions(old);
+  const after = versions(docs.map((d) => ({ id: d.serviceId, lang: d.lang, hash: d.sourceHash })));
+  // A document made before its source was kept (no hash) differs from any: it is made again.
+  return ids.filter((id) => before(id) !== after(id));
+}
+
 /**
  * Rebuilds the search documents of these services: one per language version (original and translations),
  * each with its own text search configuration, plus the lexeme dictionary used to correct typos. Call it inside
@@ -64,6 +95,7 @@ function writtenText(ids: string[], written: WrittenRows | undefined): Map<strin
  */
 export async function reindexServices(tx: Db, serviceIds: string[], written?: WrittenRows): Promise<void> {
   const unique = [...new Set(serviceIds)];
+  const learned: string[] = [];
   for (let i = 0; i < unique.length; i += reindexing.chunk) {
     const ids = unique.slice(i, i + reindexing.chunk);
     const known = writtenText(ids, written);
@@ -93,7 +125,6 @@ export async function reindexServices(tx: Db, serviceIds: string[], written?: Wr
       else translationsOf.set(t.record_id, [t]);
     }
     const docs: { serviceId: string; lang: string; isOriginal: boolean; name: string; body: string }[] = [];
-    const words = new Set<string>();
     for (const service of services) {
       const original: Version = {
         lang: String(service.content_lang ?? 'en'),
@@ -125,16 +156,31 @@ export async function reindexServices(tx: Db, serviceIds: string[], written?: Wr
           body += ` ${normalizeText(`${field('name')} ${rawBody}`, 'split')}`;
         }
         docs.push({ serviceId: service.id, lang: version.lang, isOriginal: version.isOriginal, name, body });
-        // Words of digits only (house and service numbers) are left out: a number is never corrected as a typo.
-        for (const w of wordsOf(`${name} ${body}`)) {
-          if (w.length >= 3 && w.length <= 40 && !DIGITS_ONLY.test(w)) words.add(w);
-        }
       }
     }
-    // The documents travel as one JSON parameter; the function replaces the chunk's old documents by them and
+    const made = docs.map((d) => {
+      const config = searchConfigFor(d.lang);
+      return { ...d, config, sourceHash: sourceHash(d, config) };
+    });
+    // A service whose documents would be the same as those it has (re-imported unchanged) keeps them: their
+    // numbers, the term sets and the dictionary stay as they are.
+    const changed = await changedServices(tx, ids, made);
+    if (changed.length === 0) continue;
+    const changing = new Set(changed);
+    const changedDocs = made.filter((d) => changing.has(d.serviceId));
+    // The documents travel as one JSON parameter; the function replaces the services' old documents by them and
     // takes the old ones out of the term sets (migration 0008).
-    const batch = JSON.stringify(docs.map((d) => ({ ...d, config: searchConfigFor(d.lang) })));
-    await tx.execute(sql`select directory_search_reindex(${sql.param(ids)}::text[], ${batch}::json)`);
+    await tx.execute(
+      sql`select directory_search_reindex(${sql.param(changed)}::text[], ${JSON.stringify(changedDocs)}::json)`,
+    );
+    learned.push(...changed);
+    // Words of digits only (house and service numbers) are left out: a number is never corrected as a typo.
+    const words = new Set<string>();
+    for (const d of changedDocs) {
+      for (const w of wordsOf(`${d.name} ${d.body}`)) {
+        if (w.length >= 3 && w.length <= 40 && !DIGITS_ONLY.test(w)) words.add(w);
+      }
+    }
     const list = [...words];
     if (list.length > 0) {
       await tx.execute(
@@ -144,5 +190,5 @@ export async function reindexServices(tx: Db, serviceIds: string[], written?: Wr
   }
   // The new documents join the term sets and champions once for all chunks: a common term's set is rewritten once
   // per call, not once per chunk (a no-op where search has no term sets, as on PGlite).
-  if (unique.length > 0) await tx.execute(sql`select directory_search_learn(${sql.param(unique)}::text[])`);
+  if (learned.length > 0) await tx.execute(sql`select directory_search_learn(${sql.param(learned)}::text[])`);
 }
