@@ -85,6 +85,22 @@ describe('import-hsds and export-hsds', () => {
     await importHsds(db.db, EXAMPLE, options);
   });
 
+  it('leaves a record re-imported as it is untouched, and still drops the children it no longer has', async () => {
+    const id = String(example().id);
+    const version = async () =>
+      (await queryRows<{ v: string }>(db.db, sql`select xmin::text as v from hsds_service where id = ${id}`))[0]?.v;
+    const costs = async () => (await allRows(db.db, 'cost_option')).filter((c) => c.service_id === id);
+    const before = await version();
+    expect(before).toBeDefined();
+    await importHsds(db.db, EXAMPLE, options);
+    expect(await version()).toBe(before);
+    expect(await costs(), 'the service has a cost option to lose').not.toEqual([]);
+    await importHsds(db.db, writeJson({ ...example(), cost_options: [] }), options);
+    expect(await version()).toBe(before);
+    expect(await costs()).toEqual([]);
+    await importHsds(db.db, EXAMPLE, options);
+  });
+
   it('rejects a whole file with every problem listed, and writes nothing', async () => {
     const before = await snapshot(db);
     const good = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0001', name: 'Would be new' };

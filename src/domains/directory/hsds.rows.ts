@@ -80,22 +80,25 @@ export async function upsertRows(
     const select = columns
       .map((c) => (c === 'content_lang' ? `coalesce(r."content_lang", 'en')` : `r."${c}"`))
       .join(', ');
-    // Re-importing an id replaces the record: every column takes the new value (or null when absent).
-    const update = columns
-      .filter((c) => c !== 'id')
-      .map((c) => `"${c}" = excluded."${c}"`)
-      .join(', ');
+    // Re-importing an id replaces the record: every column takes the new value (or null when absent). A record
+    // re-imported as it is stays untouched (no new row version, no index entries).
+    const others = columns.filter((c) => c !== 'id');
+    const update = others.map((c) => `"${c}" = excluded."${c}"`).join(', ');
     const tableName = getTableName(table);
+    const current = others.map((c) => `"${tableName}"."${c}"`).join(', ');
+    const incoming = others.map((c) => `excluded."${c}"`).join(', ');
     const staged = await stagedRows(tx, tableName, columns, [...rows.values()]);
-    // A row the conflict clause updated has the transaction as its xmax; a new one has 0.
+    // The statement's snapshot is from before its insert: `existing` finds the records that were already there.
     const updated = await queryRows<{ id: string }>(
       tx,
-      sql`with written as (
+      sql`with r as materialized (select * from ${staged}),
+          existing as (select r."id" from r join ${sql.identifier(tableName)} t on t."id" = r."id"),
+          written as (
             insert into ${sql.identifier(tableName)} (${sql.raw(quoted)})
-            select ${sql.raw(select)} from ${staged} r
+            select ${sql.raw(select)} from r
             on conflict ("id") do update set ${sql.raw(update)}
-            returning "id", xmax)
-          select "id" from written where xmax::text <> '0'`,
+            where (${sql.raw(current)}) is distinct from (${sql.raw(incoming)}))
+          select "id" from existing`,
     );
     replaced.set(name, new Set(updated.map((row) => row.id)));
   }
