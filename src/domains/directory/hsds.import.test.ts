@@ -88,7 +88,9 @@ describe('import-hsds and export-hsds', () => {
   it('leaves a record re-imported as it is untouched, and still drops the children it no longer has', async () => {
     const id = String(example().id);
     const version = async () =>
-      (await queryRows<{ v: string }>(db.db, sql`select xmin::text as v from hsds_service where id = ${id}`))[0]?.v;
+      (
+        await queryRows<{ v: string }>(db.db, sql`select xmin::text as v from hsds_service where id = ${id}`)
+      )[0]?.v;
     const costs = async () => (await allRows(db.db, 'cost_option')).filter((c) => c.service_id === id);
     const before = await version();
     expect(before).toBeDefined();
