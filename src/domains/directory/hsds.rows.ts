@@ -89,7 +89,7 @@ export async function upsertRows(
     const incoming = others.map((c) => `excluded."${c}"`).join(', ');
     const staged = await stagedRows(tx, tableName, columns, [...rows.values()]);
     // The statement's snapshot is from before its insert: `existing` finds the records that were already there.
-    const updated = await queryRows<{ id: string }>(
+    const already = await queryRows<{ id: string }>(
       tx,
       sql`with r as materialized (select * from ${staged}),
           existing as (select r."id" from r join ${sql.identifier(tableName)} t on t."id" = r."id"),
@@ -100,7 +100,7 @@ export async function upsertRows(
             where (${sql.raw(current)}) is distinct from (${sql.raw(incoming)}))
           select "id" from existing`,
     );
-    replaced.set(name, new Set(updated.map((row) => row.id)));
+    replaced.set(name, new Set(already.map((row) => row.id)));
   }
   return replaced;
 }
