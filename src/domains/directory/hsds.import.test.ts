@@ -103,6 +103,25 @@ describe('import-hsds and export-hsds', () => {
     await importHsds(db.db, EXAMPLE, options);
   });
 
+  it('keeps who verified a label when the label is imported again (HSDS files do not carry it)', async () => {
+    const [label] = await allRows(db.db, 'attribute');
+    if (!label) throw new Error('the example has an attribute');
+    await db.db.execute(
+      sql`update hsds_attribute set verified_by = 'City helpdesk', verified_at = '2026-12-01' where id = ${label.id}`,
+    );
+    const changed = example();
+    changed.name = 'Community Counselling (verified labels kept)';
+    await importHsds(db.db, writeJson(changed), options);
+    const again = (await allRows(db.db, 'attribute')).find((a) => a.id === label.id);
+    expect(again?.value).toBe(label.value);
+    const [kept] = await queryRows<{ verified_by: string; verified_at: string }>(
+      db.db,
+      sql`select verified_by, verified_at::text from hsds_attribute where id = ${label.id}`,
+    );
+    expect(kept).toEqual({ verified_by: 'City helpdesk', verified_at: '2026-12-01' });
+    await importHsds(db.db, EXAMPLE, options);
+  });
+
   it('rejects a whole file with every problem listed, and writes nothing', async () => {
     const before = await snapshot(db);
     const good = { ...example(), id: 'd8f3e9d4-5b0e-4bb4-8d1b-9a2f1c1e0001', name: 'Would be new' };

@@ -80,14 +80,18 @@ export async function upsertRows(
     const select = columns
       .map((c) => (c === 'content_lang' ? `coalesce(r."content_lang", 'en')` : `r."${c}"`))
       .join(', ');
-    // Re-importing an id replaces the record: every column takes the new value (or null when absent). A record
-    // re-imported as it is stays untouched (no new row version, no index entries).
-    const others = columns.filter((c) => c !== 'id');
+    // Re-importing an id replaces the record: every HSDS field takes the new value (or null when absent). Arrival's
+    // own columns that no row carries (who verified a label, and when: an HSDS file never has them) keep theirs. A
+    // record re-imported as it is stays untouched (no new row version, no index entries).
+    const values = [...rows.values()];
+    const kept = (c: string) =>
+      c !== 'content_lang' && ARRIVAL_COLUMNS.has(c) && !values.some((row) => row[c] !== undefined);
+    const others = columns.filter((c) => c !== 'id' && !kept(c));
     const update = others.map((c) => `"${c}" = excluded."${c}"`).join(', ');
     const tableName = getTableName(table);
     const current = others.map((c) => `"${tableName}"."${c}"`).join(', ');
     const incoming = others.map((c) => `excluded."${c}"`).join(', ');
-    const staged = await stagedRows(tx, tableName, columns, [...rows.values()]);
+    const staged = await stagedRows(tx, tableName, columns, values);
     // The statement's snapshot is from before its insert: `existing` finds the records that were already there.
     const already = await queryRows<{ id: string }>(
       tx,
